@@ -1,0 +1,20 @@
+# One image for every Roster app; the compose file and the k8s manifests pick the entry point with `command`.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Manifests first so the dependency layer is cached until they change.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The apps read everything from the environment; nothing in the image is written at run time.
+USER node
+EXPOSE 8080 8081
+CMD ["node", "dist/apps/scim-gateway/src/main.js"]

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import { migrations } from '#roster/migrations';
+import { createLogger, loadConfig, migrate } from '#roster/platform';
+import { InvalidTailnetError, TailnetExistsError, TailnetNotFoundError, TailnetService } from '#roster/tailnets';
+import type { Actor } from '#roster/events';
+
+const operator: Actor = { kind: 'operator', id: process.env.USER ?? 'roster-cli' };
+
+async function withTailnets<T>(work: (service: TailnetService, scimUrl: string) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env, 8080);
+  const dataSource = await migrate(config.databaseUrl, migrations);
+  try {
+    return await work(new TailnetService(dataSource), `${config.publicUrl}/scim/v2`);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+function print(json: boolean, value: Record<string, unknown>, lines: string[]) {
+  console.log(json ? JSON.stringify(value, null, 2) : lines.join('\n'));
+}
+
+const program = new Command('roster').description('Operate Roster: tailnets, credentials and the database schema');
+
+const tailnet = program.command('tailnet').description('manage tailnets');
+tailnet
+  .command('create <name>')
+  .description('create a tailnet and its SCIM token (shown once)')
+  .option('--domain <domain>', "the tailnet's identity domain, e.g. example.com (synced groups are group:<name>@<domain>)")
+  .option('--json', 'print JSON')
+  .action(async (name: string, options: { domain?: string; json?: boolean }) => {
+    const created = await withTailnets(async (service, scimUrl) => ({
+      ...(await service.create(name, options.domain, operator)),
+      scimUrl,
+    }));
+    print(!!options.json, created, [
+      `Tailnet ${created.name} (${created.tailnetId}) created.`,
+      `SCIM base URL: ${created.scimUrl}`,
+      `SCIM token:    ${created.token}`,
+      'The token is shown only this once; store it in your identity provider now.',
+    ]);
+  });
+
+const token = program.command('token').description('manage credentials');
+token
+  .command('rotate <tailnet>')
+  .description("issue a new token for a tailnet (by name or id) and revoke the old one")
+  .addOption(new Option('--kind <kind>', 'which credential').choices(['scim', 'admin']).default('scim'))
+  .option('--json', 'print JSON')
+  .action(async (tailnetRef: string, options: { kind: 'scim' | 'admin'; json?: boolean }) => {
+    const rotated = await withTailnets(async (service, scimUrl) => ({
+      ...(await service.rotateToken(tailnetRef, options.kind)),
+      kind: options.kind,
+      scimUrl,
+    }));
+    print(!!options.json, rotated, [
+      `New ${options.kind} token for ${rotated.tailnetId}: ${rotated.token}`,
+      'The previous token stops working within seconds.',
+    ]);
+  });
+
+program
+  .command('migrate')
+  .description('create the database if needed and apply pending migrations')
+  .action(async () => {
+    const config = loadConfig(process.env, 8080);
+    await (await migrate(config.databaseUrl, migrations)).destroy();
+    createLogger('roster-cli', config.logLevel).info('migrations applied');
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const known = error instanceof TailnetExistsError || error instanceof TailnetNotFoundError || error instanceof InvalidTailnetError;
+  console.error(`roster: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(known ? 2 : 1);
+});

@@ -1,0 +1,107 @@
+import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Kafka } from 'kafkajs';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import {
+  CreateUserHandler,
+  GetUserHandler,
+  ListUsersHandler,
+  PG_POOL,
+  READ_YOUR_WRITES_TIMEOUT_MS,
+} from '#roster/directory';
+import { topicsFor } from '#roster/events';
+import { OutboxRelay } from '#roster/outbox';
+import {
+  createKafka,
+  createPool,
+  HealthController,
+  kafkaCheck,
+  postgresCheck,
+  READINESS_CHECKS,
+  ROSTER_CONFIG,
+  RosterMetrics,
+  type RosterConfig,
+} from '#roster/platform';
+import { TokenAuthenticator } from '#roster/tailnets';
+import { AggregateStore, ReadFence } from '#roster/write-model';
+import { KAFKA, LOGGER } from './gateway.tokens.js';
+import { ScimAuthGuard } from './scim/scim-auth.guard.js';
+import { ScimExceptionFilter } from './scim/scim-exception.filter.js';
+import { UsersController } from './scim/users.controller.js';
+
+export type GatewayContext = { config: RosterConfig; logger: Logger; metrics: RosterMetrics };
+
+@Module({})
+export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
+  static register({ config, logger, metrics }: GatewayContext) {
+    return {
+      module: GatewayModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [UsersController, HealthController],
+      providers: [
+        { provide: ROSTER_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: RosterMetrics, useValue: metrics },
+        { provide: READ_YOUR_WRITES_TIMEOUT_MS, useValue: config.readYourWritesTimeoutMs },
+        { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl, 20, 'roster-scim-gateway') },
+        { provide: KAFKA, useFactory: () => createKafka(config.kafka.brokers, `${config.kafka.clientId}-gateway`, logger) },
+        {
+          provide: TokenAuthenticator,
+          inject: [PG_POOL],
+          useFactory: (pool: pg.Pool) => new TokenAuthenticator(pool),
+        },
+        AggregateStore,
+        {
+          provide: ReadFence,
+          inject: [PG_POOL],
+          useFactory: (pool: pg.Pool) => new ReadFence(pool, logger),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [PG_POOL, KAFKA],
+          useFactory: (pool: pg.Pool, kafka: Kafka) =>
+            new OutboxRelay(pool, kafka, logger.child({ component: 'outbox-relay' }), metrics.relayMetrics(), {
+              topics: topicsFor(config.kafka.namespace),
+              batchSize: config.outboxRelay.batchSize,
+              partitions: config.kafka.eventsTopicPartitions,
+            }),
+        },
+        {
+          provide: READINESS_CHECKS,
+          inject: [PG_POOL, KAFKA],
+          useFactory: (pool: pg.Pool, kafka: Kafka) => [postgresCheck(pool), kafkaCheck(kafka)],
+        },
+        ScimAuthGuard,
+        CreateUserHandler,
+        GetUserHandler,
+        ListUsersHandler,
+        { provide: APP_FILTER, useClass: ScimExceptionFilter },
+      ],
+    };
+  }
+
+  constructor(
+    @Inject(ROSTER_CONFIG) private readonly config: RosterConfig,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly relay: OutboxRelay,
+    private readonly fence: ReadFence,
+    private readonly metrics: RosterMetrics,
+  ) {}
+
+  async onModuleInit() {
+    await this.fence.start();
+    if (this.config.outboxRelay.enabled) this.relay.start();
+    this.metrics.trackOutboxBacklog(async () => {
+      const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM writes.outbox');
+      return Number(rows[0].n);
+    });
+  }
+
+  async onApplicationShutdown() {
+    await this.relay.stop();
+    await this.fence.stop();
+    await this.pool.end();
+  }
+}

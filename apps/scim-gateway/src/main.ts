@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { migrations } from '#roster/migrations';
+import { createLogger, loadConfig, migrate, NestPinoLogger, RosterMetrics } from '#roster/platform';
+import { GatewayModule } from './gateway.module.js';
+import { observeRequests } from './http/request-observability.js';
+
+const SCIM_JSON = /^application\/scim\+json/;
+
+async function bootstrap() {
+  const config = loadConfig(process.env, 8080);
+  const logger = createLogger('scim-gateway', config.logLevel);
+  const metrics = new RosterMetrics('scim-gateway');
+  await (await migrate(config.databaseUrl, migrations)).destroy();
+
+  const adapter = new FastifyAdapter({ bodyLimit: config.scimMaxBodyBytes, trustProxy: true });
+  const fastify = adapter.getInstance();
+  // SCIM clients send application/scim+json; parse it exactly like application/json.
+  fastify.addContentTypeParser(SCIM_JSON, { parseAs: 'string' }, fastify.getDefaultJsonParser('ignore', 'ignore'));
+  observeRequests(fastify, metrics);
+
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register({ config, logger, metrics }), adapter, {
+    logger: new NestPinoLogger(logger),
+  });
+  app.enableShutdownHooks();
+  await app.listen(config.port, '0.0.0.0');
+  logger.info({ port: config.port, scimBaseUrl: `${config.publicUrl}/scim/v2` }, 'scim gateway listening');
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

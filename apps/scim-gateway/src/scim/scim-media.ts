@@ -1,0 +1,16 @@
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+export const SCIM_SCHEMAS = {
+  error: 'urn:ietf:params:scim:api:messages:2.0:Error',
+  listResponse: 'urn:ietf:params:scim:api:messages:2.0:ListResponse',
+} as const;
+
+/** RFC 7644 §3.12: `status` is a string in the error body. */
+export function scimErrorBody(status: number, detail: string, scimType?: string) {
+  return { schemas: [SCIM_SCHEMAS.error], status: String(status), ...(scimType ? { scimType } : {}), detail };
+}
+
+/** A weak ETag of the resource version (RFC 7644 §3.14). */
+export function etag(version: number): string {
+  return `W/"${version}"`;
+}

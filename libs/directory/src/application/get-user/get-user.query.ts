@@ -1,0 +1,6 @@
+export class GetUserQuery {
+  constructor(
+    readonly tailnetId: string,
+    readonly userId: string,
+  ) {}
+}

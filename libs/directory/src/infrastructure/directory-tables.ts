@@ -1,0 +1,77 @@
+
+/**
+ * The directory read model behind SCIM reads. Filterable attributes are columns (case-insensitive ones with
+ * lower() indexes); the multi-valued ones the IdPs filter on are child tables; `resource` keeps the whole SCIM
+ * representation to answer with.
+ */
+export async function createDirectoryTables(client: { query(text: string): Promise<unknown> }): Promise<void> {
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS users (
+      tailnet_id uuid NOT NULL,
+      id uuid NOT NULL,
+      user_name text NOT NULL,
+      external_id text,
+      active boolean NOT NULL,
+      display_name text,
+      nick_name text,
+      title text,
+      user_type text,
+      preferred_language text,
+      locale text,
+      timezone text,
+      given_name text,
+      family_name text,
+      formatted_name text,
+      middle_name text,
+      employee_number text,
+      department text,
+      organization text,
+      division text,
+      cost_center text,
+      manager_id text,
+      resource jsonb NOT NULL,
+      version integer NOT NULL,
+      created_at timestamptz NOT NULL,
+      last_modified timestamptz NOT NULL,
+      PRIMARY KEY (tailnet_id, id)
+    );
+    CREATE INDEX IF NOT EXISTS users_user_name ON users (tailnet_id, lower(user_name));
+    CREATE INDEX IF NOT EXISTS users_external_id ON users (tailnet_id, external_id);
+    CREATE INDEX IF NOT EXISTS users_display_name ON users (tailnet_id, lower(display_name));
+    CREATE INDEX IF NOT EXISTS users_created ON users (tailnet_id, created_at, id);
+
+    CREATE TABLE IF NOT EXISTS user_emails (
+      tailnet_id uuid NOT NULL,
+      user_id uuid NOT NULL,
+      ordinal integer NOT NULL,
+      value text NOT NULL,
+      type text,
+      "primary" boolean NOT NULL DEFAULT false,
+      display text,
+      PRIMARY KEY (tailnet_id, user_id, ordinal)
+    );
+    CREATE INDEX IF NOT EXISTS user_emails_value ON user_emails (tailnet_id, lower(value));
+
+    CREATE TABLE IF NOT EXISTS groups (
+      tailnet_id uuid NOT NULL,
+      id uuid NOT NULL,
+      display_name text NOT NULL,
+      external_id text,
+      resource jsonb NOT NULL,
+      version integer NOT NULL,
+      created_at timestamptz NOT NULL,
+      last_modified timestamptz NOT NULL,
+      PRIMARY KEY (tailnet_id, id)
+    );
+    CREATE INDEX IF NOT EXISTS groups_display_name ON groups (tailnet_id, lower(display_name));
+    CREATE INDEX IF NOT EXISTS groups_external_id ON groups (tailnet_id, external_id);
+
+    CREATE TABLE IF NOT EXISTS group_members (
+      tailnet_id uuid NOT NULL,
+      group_id uuid NOT NULL,
+      user_id uuid NOT NULL,
+      PRIMARY KEY (tailnet_id, group_id, user_id)
+    );
+    CREATE INDEX IF NOT EXISTS group_members_user ON group_members (tailnet_id, user_id);
+  `);
+}

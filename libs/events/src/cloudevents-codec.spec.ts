@@ -1,0 +1,64 @@
+import { Kafka as CloudEventsKafka } from 'cloudevents';
+import type { KafkaMessage } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { decodeEvent, encodeEvent, UndecodableEventError } from './cloudevents-codec.js';
+import type { EventEnvelope } from './event-envelope.js';
+
+const event: EventEnvelope = {
+  id: '0b0f2c55-91a8-4a4e-9d7c-2f1f5f7b3b10',
+  type: 'UserCreated',
+  schemaVersion: 1,
+  tailnetId: '6a3c1a0e-7e0b-4a53-8a53-0f3e9b0e5c11',
+  aggregateType: 'User',
+  aggregateId: '1d7f2a8e-3c4b-4a5d-9e6f-7a8b9c0d1e2f',
+  aggregateVersion: 1,
+  time: '2026-11-23T04:00:00.000Z',
+  actor: { kind: 'scim-token', id: 'tok_1', idp: 'okta' },
+  correlationId: 'corr-1',
+  data: { userId: '1d7f2a8e-3c4b-4a5d-9e6f-7a8b9c0d1e2f', userName: 'ada@example.com' },
+};
+
+function asReceived(message: ReturnType<typeof encodeEvent>): KafkaMessage {
+  const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]));
+  return {
+    key: Buffer.from(String(message.key)),
+    value: Buffer.from(String(message.value)),
+    headers,
+    offset: '42',
+    timestamp: '0',
+    attributes: 0,
+  } as KafkaMessage;
+}
+
+describe('CloudEvents codec', () => {
+  it('round-trips an envelope with its log position', () => {
+    const decoded = decodeEvent(asReceived(encodeEvent(event, 7n)), 3);
+    expect(decoded).toEqual({ ...event, causationId: undefined, position: 7n, partition: 3, offset: '42' });
+  });
+
+  it('keys every event by tailnet so a tailnet stays on one partition', () => {
+    expect(encodeEvent(event, 1n).key).toBe(event.tailnetId);
+  });
+
+  it('is readable by the CloudEvents SDK as a binary-mode Kafka event', () => {
+    const message = encodeEvent(event, 9n);
+    const received = CloudEventsKafka.toEvent({
+      key: String(message.key),
+      value: String(message.value),
+      body: String(message.value),
+      headers: message.headers as Record<string, string>,
+    } as Parameters<typeof CloudEventsKafka.toEvent>[0]);
+    const cloudEvent = Array.isArray(received) ? received[0] : received;
+    expect(cloudEvent.type).toBe('dev.roster.UserCreated.v1');
+    expect(cloudEvent.source).toBe(`/roster/tailnets/${event.tailnetId}`);
+    expect(cloudEvent.id).toBe(event.id);
+    expect(cloudEvent['tailnetid']).toBe(event.tailnetId);
+    expect(cloudEvent.data).toEqual(event.data);
+  });
+
+  it('refuses an event type this build does not know', () => {
+    const message = asReceived(encodeEvent(event, 1n));
+    message.headers!.ce_type = Buffer.from('dev.roster.UserCreated.v99');
+    expect(() => decodeEvent(message, 0)).toThrow(UndecodableEventError);
+  });
+});

@@ -1,0 +1,15 @@
+/**
+ * The catalogue of event types on the internal log, with the schema version each is written at.
+ * A breaking change to an event's data adds a new version; readers keep accepting the old ones.
+ * The data shapes are documented in docs/events.md.
+ */
+export const EventTypes = {
+  TailnetCreated: 1,
+  UserCreated: 1,
+} as const;
+
+export type EventType = keyof typeof EventTypes;
+
+export function isKnownEventType(type: string): type is EventType {
+  return Object.hasOwn(EventTypes, type);
+}

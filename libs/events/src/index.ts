@@ -1,0 +1,5 @@
+export * from './cloudevents-codec.js';
+export * from './event-envelope.js';
+export * from './event-types.js';
+export * from './topics.js';
+export * from './user-events.js';

@@ -1,0 +1,82 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Control plane (tailnets, credentials) and the write side (aggregate state, uniqueness claims, the outbox).
+ * Read models are not here: each projection owns its tables (see libs/projector) and rebuilds them from the log.
+ */
+export class InitialSchema1732334400000 implements MigrationInterface {
+  name = 'InitialSchema1732334400000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS control`);
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS writes`);
+    await runner.query(`
+      CREATE TABLE control.tailnets (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        domain text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await runner.query(`CREATE UNIQUE INDEX tailnets_name_key ON control.tailnets (lower(name))`);
+    await runner.query(`
+      CREATE TABLE control.api_tokens (
+        id text PRIMARY KEY,
+        tailnet_id uuid NOT NULL REFERENCES control.tailnets (id),
+        kind text NOT NULL CHECK (kind IN ('scim', 'admin')),
+        secret_hash bytea NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz
+      )`);
+    await runner.query(`CREATE INDEX api_tokens_tailnet ON control.api_tokens (tailnet_id, kind) WHERE revoked_at IS NULL`);
+
+    await runner.query(`
+      CREATE TABLE writes.aggregates (
+        aggregate_id uuid PRIMARY KEY,
+        tailnet_id uuid NOT NULL,
+        aggregate_type text NOT NULL,
+        version integer NOT NULL,
+        state jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await runner.query(`
+      CREATE TABLE writes.user_names (
+        tailnet_id uuid NOT NULL,
+        user_name_key text NOT NULL,
+        user_id uuid NOT NULL,
+        PRIMARY KEY (tailnet_id, user_name_key)
+      )`);
+    await runner.query(`
+      CREATE TABLE writes.outbox (
+        seq bigserial PRIMARY KEY,
+        event_id uuid NOT NULL UNIQUE,
+        tailnet_id uuid NOT NULL,
+        type text NOT NULL,
+        schema_version integer NOT NULL,
+        aggregate_type text NOT NULL,
+        aggregate_id uuid NOT NULL,
+        aggregate_version integer NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        actor jsonb NOT NULL,
+        correlation_id text NOT NULL,
+        causation_id text,
+        data jsonb NOT NULL,
+        position bigint,
+        partition integer
+      )`);
+    await runner.query(`CREATE SEQUENCE writes.log_position AS bigint`);
+    await runner.query(`
+      CREATE TABLE writes.read_fences (
+        projection text NOT NULL,
+        aggregate_id uuid NOT NULL,
+        tailnet_id uuid NOT NULL,
+        version integer NOT NULL,
+        PRIMARY KEY (projection, aggregate_id)
+      )`);
+    await runner.query(`CREATE INDEX read_fences_tailnet ON writes.read_fences (projection, tailnet_id)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP SCHEMA writes CASCADE`);
+    await runner.query(`DROP SCHEMA control CASCADE`);
+  }
+}

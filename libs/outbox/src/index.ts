@@ -1,0 +1,3 @@
+export * from './outbox-relay.js';
+export * from './outbox-writer.js';
+export * from './partition-for-key.js';

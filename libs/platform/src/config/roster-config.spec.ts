@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, loadConfig } from './roster-config.js';
+
+describe('loadConfig', () => {
+  it('applies defaults for a bare environment', () => {
+    const config = loadConfig({}, 8080);
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/roster');
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']);
+    expect(config.publicUrl).toBe('http://127.0.0.1:8080');
+  });
+
+  it('names every bad variable in one error', () => {
+    const attempt = () => loadConfig({ DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'nohost', PORT: '99999' }, 8080);
+    expect(attempt).toThrow(ConfigurationError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigurationError).problems.join('\n');
+      expect(problems).toContain('DATABASE_URL');
+      expect(problems).toContain('KAFKA_BROKERS');
+      expect(problems).toContain('PORT');
+    }
+  });
+
+  it('trims a trailing slash from PUBLIC_URL', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://roster.example.com/' }, 8080).publicUrl).toBe('https://roster.example.com');
+  });
+});

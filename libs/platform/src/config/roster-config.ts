@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const portFromEnv = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/roster'),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'expected host:port[,host:port…]')
+    .default('127.0.0.1:19092'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('roster'),
+  KAFKA_TOPIC_NAMESPACE: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only')
+    .default(''),
+  EVENTS_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(6),
+  PORT: portFromEnv.optional(),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOX_RELAY_ENABLED: booleanFromEnv.default(true),
+  OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  PROJECTOR_READY_MAX_LAG: z.coerce.number().int().min(0).default(1_000),
+  SCIM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+});
+
+export type RosterConfig = {
+  databaseUrl: string;
+  kafka: { brokers: string[]; clientId: string; namespace: string; eventsTopicPartitions: number };
+  port: number;
+  publicUrl: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  outboxRelay: { enabled: boolean; batchSize: number };
+  readYourWritesTimeoutMs: number;
+  projectorReadyMaxLag: number;
+  scimMaxBodyBytes: number;
+};
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads every setting once, at start-up, and reports every bad variable at once so an operator fixes them in
+ * one go rather than one restart per typo.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, defaultPort: number): RosterConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigurationError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`),
+    );
+  }
+  const values = parsed.data;
+  const port = values.PORT ?? defaultPort;
+  return {
+    databaseUrl: values.DATABASE_URL,
+    kafka: {
+      brokers: values.KAFKA_BROKERS.split(','),
+      clientId: values.KAFKA_CLIENT_ID,
+      namespace: values.KAFKA_TOPIC_NAMESPACE,
+      eventsTopicPartitions: values.EVENTS_TOPIC_PARTITIONS,
+    },
+    port,
+    publicUrl: (values.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
+    logLevel: values.LOG_LEVEL,
+    outboxRelay: { enabled: values.OUTBOX_RELAY_ENABLED, batchSize: values.OUTBOX_RELAY_BATCH_SIZE },
+    readYourWritesTimeoutMs: values.READ_YOUR_WRITES_TIMEOUT_MS,
+    projectorReadyMaxLag: values.PROJECTOR_READY_MAX_LAG,
+    scimMaxBodyBytes: values.SCIM_MAX_BODY_BYTES,
+  };
+}
+
+export const ROSTER_CONFIG = Symbol('RosterConfig');

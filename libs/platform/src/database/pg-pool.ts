@@ -1,0 +1,27 @@
+import pg from 'pg';
+
+// bigint columns (positions, offsets) come back as strings by default; keep them exact as strings and convert
+// deliberately where needed, rather than losing precision to Number.
+export function createPool(databaseUrl: string, max: number, applicationName: string): pg.Pool {
+  return new pg.Pool({ connectionString: databaseUrl, max, application_name: applicationName });
+}
+
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pgError = error as { code?: string; constraint?: string };
+  return pgError.code === '23505' && (constraint === undefined || pgError.constraint === constraint);
+}

@@ -1,0 +1,101 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Every metric a Roster service exposes on /metrics, registered once per process. */
+export class RosterMetrics {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'roster_http_requests_total',
+    help: 'HTTP requests answered, by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'roster_http_request_duration_seconds',
+    help: 'HTTP request latency, by route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly eventsProduced = new Counter({
+    name: 'roster_events_produced_total',
+    help: 'Events the outbox relay delivered to the Kafka log',
+    registers: [this.registry],
+  });
+
+  readonly relayBatchDuration = new Histogram({
+    name: 'roster_outbox_relay_batch_seconds',
+    help: 'Time to deliver one outbox batch to Kafka',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  readonly relayFailures = new Counter({
+    name: 'roster_outbox_relay_failures_total',
+    help: 'Outbox relay batches that failed and were retried',
+    registers: [this.registry],
+  });
+
+  readonly projectorApplied = new Counter({
+    name: 'roster_projector_events_applied_total',
+    help: 'Events applied to a read model',
+    labelNames: ['projection'] as const,
+    registers: [this.registry],
+  });
+
+  readonly projectorBatchDuration = new Histogram({
+    name: 'roster_projector_batch_seconds',
+    help: 'Time to apply one batch to a read model, checkpoint included',
+    labelNames: ['projection'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  readonly projectorLag = new Gauge({
+    name: 'roster_projector_lag_events',
+    help: 'Events on the log not yet applied to a read model, by partition',
+    labelNames: ['projection', 'partition'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The outbox backlog is read from PostgreSQL when scraped, so it is right even on a replica that is not relaying. */
+  trackOutboxBacklog(count: () => Promise<number>): void {
+    new Gauge({
+      name: 'roster_outbox_backlog',
+      help: 'Committed events not yet on the Kafka log',
+      registers: [this.registry],
+      async collect() {
+        this.set(await count());
+      },
+    });
+  }
+
+  relayMetrics() {
+    return {
+      published: (count: number, seconds: number) => {
+        this.eventsProduced.inc(count);
+        this.relayBatchDuration.observe(seconds);
+      },
+      failed: () => this.relayFailures.inc(),
+    };
+  }
+
+  projectorMetrics() {
+    return {
+      applied: (projection: string, count: number, seconds: number) => {
+        this.projectorApplied.inc({ projection }, count);
+        this.projectorBatchDuration.observe({ projection }, seconds);
+      },
+      lag: (projection: string, partition: number, lag: number) => {
+        this.projectorLag.set({ projection, partition: String(partition) }, lag);
+      },
+    };
+  }
+}

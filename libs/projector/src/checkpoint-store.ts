@@ -1,0 +1,43 @@
+import type { PoolClient } from 'pg';
+
+export type Checkpoint = { nextOffset: bigint; lastPosition: bigint };
+
+export const CHECKPOINT_TABLE_DDL = `
+  CREATE TABLE IF NOT EXISTS projector_checkpoints (
+    topic text NOT NULL,
+    partition integer NOT NULL,
+    next_offset bigint NOT NULL,
+    last_position bigint NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (topic, partition)
+  )`;
+
+/** Locks and reads a partition's checkpoint; a second consumer of the same partition waits here instead of racing. */
+export async function lockCheckpoint(client: PoolClient, topic: string, partition: number): Promise<Checkpoint> {
+  await client.query(
+    `INSERT INTO projector_checkpoints (topic, partition, next_offset, last_position) VALUES ($1, $2, 0, 0)
+     ON CONFLICT DO NOTHING`,
+    [topic, partition],
+  );
+  const { rows } = await client.query<{ next_offset: string; last_position: string }>(
+    `SELECT next_offset, last_position FROM projector_checkpoints WHERE topic = $1 AND partition = $2 FOR UPDATE`,
+    [topic, partition],
+  );
+  return { nextOffset: BigInt(rows[0].next_offset), lastPosition: BigInt(rows[0].last_position) };
+}
+
+export async function saveCheckpoint(client: PoolClient, topic: string, partition: number, checkpoint: Checkpoint) {
+  await client.query(
+    `UPDATE projector_checkpoints SET next_offset = $3, last_position = $4, updated_at = now()
+      WHERE topic = $1 AND partition = $2`,
+    [topic, partition, checkpoint.nextOffset.toString(), checkpoint.lastPosition.toString()],
+  );
+}
+
+export async function readCheckpoints(client: PoolClient, topic: string): Promise<Map<number, bigint>> {
+  const { rows } = await client.query<{ partition: number; next_offset: string }>(
+    `SELECT partition, next_offset FROM projector_checkpoints WHERE topic = $1`,
+    [topic],
+  );
+  return new Map(rows.map((row) => [row.partition, BigInt(row.next_offset)]));
+}

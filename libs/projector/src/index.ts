@@ -1,0 +1,3 @@
+export * from './checkpoint-store.js';
+export * from './projection.js';
+export * from './projector-runtime.js';

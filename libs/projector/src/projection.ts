@@ -1,0 +1,17 @@
+import type { PoolClient } from 'pg';
+import type { LoggedEvent } from '#roster/events';
+
+/**
+ * A read model built from the log. The runtime hands it each batch inside the transaction that also advances the
+ * checkpoint, with `search_path` set to the projection's schema, so tables are named unqualified and the same
+ * projection can be rebuilt into a fresh schema.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Creates the projection's tables (idempotently) in the current `search_path`. */
+  createTables(client: PoolClient): Promise<void>;
+  /** Applies events in log order. Events of types it does not care about are ignored. */
+  apply(client: PoolClient, events: LoggedEvent[]): Promise<void>;
+}
+
+export const PROJECTION_APPLIED_CHANNEL = 'roster_projection_applied';

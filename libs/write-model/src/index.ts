@@ -1,0 +1,2 @@
+export * from './aggregate-store.js';
+export * from './read-fence.js';

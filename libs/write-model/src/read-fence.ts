@@ -1,0 +1,79 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { PROJECTION_APPLIED_CHANNEL } from '#roster/projector';
+
+/** The read model has not caught up with this tailnet's writes within the allowed wait. */
+export class ReadModelBehindError extends Error {
+  constructor(readonly projection: string, readonly waitedMs: number) {
+    super(`the ${projection} read model is still applying recent writes (waited ${waitedMs} ms)`);
+  }
+}
+
+/**
+ * Read-your-writes for reads served from a projection. Every write leaves a fence (tailnet, aggregate, version) in
+ * the same transaction; the live projector removes it in the transaction that applies the event. A read first
+ * waits until its tailnet has no fence left, woken by the projector's NOTIFY, for at most `timeoutMs`. Fences live
+ * in PostgreSQL, so this holds across gateway replicas, and reads of tailnets with no recent writes never wait.
+ */
+export class ReadFence {
+  private listener: pg.PoolClient | undefined;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = await this.pool.connect();
+    client.on('notification', () => this.wakeAll());
+    client.on('error', (error) => {
+      this.logger.warn({ err: error }, 'read fence listener lost its connection; reconnecting');
+      this.listener = undefined;
+      client.release(true);
+      setTimeout(() => void this.start().catch(() => undefined), 500);
+    });
+    await client.query(`LISTEN ${PROJECTION_APPLIED_CHANNEL}`);
+    this.listener = client;
+  }
+
+  async stop(): Promise<void> {
+    this.wakeAll();
+    this.listener?.release(true);
+    this.listener = undefined;
+  }
+
+  async waitForTailnet(projection: string, tailnetId: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // Poll as a backstop in case a notification is missed while the listener reconnects.
+    while (await this.hasFence(projection, tailnetId)) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new ReadModelBehindError(projection, timeoutMs);
+      await this.nextNotification(Math.min(remaining, 200));
+    }
+  }
+
+  private async hasFence(projection: string, tailnetId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'SELECT 1 FROM writes.read_fences WHERE projection = $1 AND tailnet_id = $2 LIMIT 1',
+      [projection, tailnetId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  private nextNotification(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.add(done);
+    });
+  }
+
+  private wakeAll(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
