@@ -2,16 +2,21 @@ import { createLogger } from '#roster/platform';
 import { DirectoryProjection } from '#roster/directory';
 import { ProjectorRuntime } from '#roster/projector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oktaUser } from './support/scim-client.js';
-import { Stack } from './support/stack.js';
+import { oktaUser, type Stack } from '#roster/testkit';
+import { startStack } from './support/stack.js';
 
 const noMetrics = { applied: () => undefined, lag: () => undefined };
 
-async function tableChecksums(stack: Stack, schema: string) {
-  const { rows } = await stack.pool.query<{ users: string; emails: string; n: string }>(`
-    SELECT (SELECT md5(coalesce(string_agg(u::text, '|' ORDER BY u.tailnet_id, u.id), '')) FROM ${schema}.users u) AS users,
-           (SELECT md5(coalesce(string_agg(e::text, '|' ORDER BY e.tailnet_id, e.user_id, e.ordinal), '')) FROM ${schema}.user_emails e) AS emails,
-           (SELECT count(*) FROM ${schema}.users) AS n`);
+/** A checksum of every row of the read model's tables, optionally leaving some users out. */
+async function tableChecksums(stack: Stack, schema: string, excludedUserIds: string[] = []) {
+  const { rows } = await stack.pool.query<{ users: string; emails: string; n: string }>(
+    `SELECT (SELECT md5(coalesce(string_agg(u::text, '|' ORDER BY u.tailnet_id, u.id), ''))
+               FROM ${schema}.users u WHERE u.id <> ALL($1::uuid[])) AS users,
+            (SELECT md5(coalesce(string_agg(e::text, '|' ORDER BY e.tailnet_id, e.user_id, e.ordinal), ''))
+               FROM ${schema}.user_emails e WHERE e.user_id <> ALL($1::uuid[])) AS emails,
+            (SELECT count(*) FROM ${schema}.users u WHERE u.id <> ALL($1::uuid[])) AS n`,
+    [excludedUserIds],
+  );
   return rows[0];
 }
 
@@ -31,14 +36,14 @@ describe('projector: exactly once in effect across crashes, redelivery and rebui
   const created: string[] = [];
 
   beforeAll(async () => {
-    stack = await Stack.start('projector');
+    stack = await startStack('projector');
     tailnet = await stack.createTailnet('projected');
   });
   afterAll(async () => {
     await stack?.stop();
   });
 
-  it('applies every event once while the projector is SIGKILLed and restarted mid-stream', async () => {
+  it('applies every event once while the projector is killed and restarted mid-stream', async () => {
     const writer = (async () => {
       for (let i = 0; i < 300; i++) {
         const response = await tailnet.scim.request('POST', '/Users', oktaUser(`stream.${i}@example.com`));
@@ -47,9 +52,10 @@ describe('projector: exactly once in effect across crashes, redelivery and rebui
         created.push(response.body.id);
       }
     })();
-    for (let crash = 0; crash < 3; crash++) {
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      await stack.stopService('directory-projector', 'SIGKILL');
+    // One crash (the group waits out the dead member's session) and one clean restart (it leaves at once).
+    for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await stack.stopService('directory-projector', signal);
       await stack.startService('directory-projector');
     }
     await writer;
@@ -73,10 +79,7 @@ describe('projector: exactly once in effect across crashes, redelivery and rebui
     // A write after the redelivery proves the projector went through the whole log and on past it.
     const marker = await tailnet.scim.post('/Users', oktaUser('after.redelivery@example.com'));
     expect((await tailnet.scim.get(`/Users/${marker.body.id}`)).status).toBe(200);
-    await stack.pool.query('DELETE FROM directory.users WHERE id = $1', [marker.body.id]);
-    await stack.pool.query('DELETE FROM directory.user_emails WHERE user_id = $1', [marker.body.id]);
-    expect(await tableChecksums(stack, 'directory')).toEqual(before);
-    await stack.pool.query(`UPDATE directory.projector_checkpoints SET next_offset = next_offset`);
+    expect(await tableChecksums(stack, 'directory', [marker.body.id])).toEqual(before);
   });
 
   it('equals a read model rebuilt from offset 0', async () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stack } from './support/stack.js';
-import { ScimClient, oktaUser } from './support/scim-client.js';
+import { ScimClient, oktaUser, type Stack } from '#roster/testkit';
+import { startStack } from './support/stack.js';
 
 describe('write path: SCIM → command → outbox → Kafka → directory read model', () => {
   let stack: Stack;
   let acme: Awaited<ReturnType<Stack['createTailnet']>>;
 
   beforeAll(async () => {
-    stack = await Stack.start('write-path');
+    stack = await startStack('write-path');
     acme = await stack.createTailnet('acme');
   });
   afterAll(async () => {

@@ -393,7 +393,7 @@ export async function ensurePostgres({ timeoutMs = 30_000 } = {}) {
 
   const t0 = Date.now();
   if (err.code !== 'STARTING') {
-    log(`PostgreSQL is down; starting cluster ${version}/main…`);
+    log(`PostgreSQL does not answer (${err.message}); starting cluster ${version}/main…`);
     await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start']).catch((e) => {
       throw new Error(`pg_ctlcluster ${version} main start failed: ${(e.stderr || e.message).trim()}`);
     });

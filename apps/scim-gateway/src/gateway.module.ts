@@ -12,7 +12,7 @@ import {
   READ_YOUR_WRITES_TIMEOUT_MS,
 } from '#roster/directory';
 import { topicsFor } from '#roster/events';
-import { OutboxRelay } from '#roster/outbox';
+import { OutboxRelay, RelayWakeup } from '#roster/outbox';
 import {
   createKafka,
   createPool,
@@ -45,14 +45,23 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
         { provide: LOGGER, useValue: logger },
         { provide: RosterMetrics, useValue: metrics },
         { provide: READ_YOUR_WRITES_TIMEOUT_MS, useValue: config.readYourWritesTimeoutMs },
-        { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl, 20, 'roster-scim-gateway') },
+        { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl, config.databasePoolSize, 'roster-scim-gateway') },
         { provide: KAFKA, useFactory: () => createKafka(config.kafka.brokers, `${config.kafka.clientId}-gateway`, logger) },
         {
           provide: TokenAuthenticator,
           inject: [PG_POOL],
           useFactory: (pool: pg.Pool) => new TokenAuthenticator(pool),
         },
-        AggregateStore,
+        {
+          provide: RelayWakeup,
+          inject: [OutboxRelay, PG_POOL],
+          useFactory: (relay: OutboxRelay, pool: pg.Pool) => new RelayWakeup(relay, pool, logger),
+        },
+        {
+          provide: AggregateStore,
+          inject: [RelayWakeup],
+          useFactory: (wakeup: RelayWakeup) => new AggregateStore(() => wakeup.signal()),
+        },
         {
           provide: ReadFence,
           inject: [PG_POOL],

@@ -38,12 +38,15 @@ export class InitialSchema1732334400000 implements MigrationInterface {
         state jsonb NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
+    // One row per value that must be unique in a tailnet (scope `userName`, later `groupName`), claimed in the
+    // same statement that saves the aggregate, so two concurrent creates cannot both win.
     await runner.query(`
-      CREATE TABLE writes.user_names (
+      CREATE TABLE writes.unique_claims (
         tailnet_id uuid NOT NULL,
-        user_name_key text NOT NULL,
-        user_id uuid NOT NULL,
-        PRIMARY KEY (tailnet_id, user_name_key)
+        scope text NOT NULL,
+        key text NOT NULL,
+        aggregate_id uuid NOT NULL,
+        PRIMARY KEY (tailnet_id, scope, key)
       )`);
     await runner.query(`
       CREATE TABLE writes.outbox (
@@ -60,10 +63,12 @@ export class InitialSchema1732334400000 implements MigrationInterface {
         correlation_id text NOT NULL,
         causation_id text,
         data jsonb NOT NULL,
-        position bigint,
-        partition integer
+        position bigint
       )`);
-    await runner.query(`CREATE SEQUENCE writes.log_position AS bigint`);
+    await runner.query(`CREATE INDEX outbox_unpublished ON writes.outbox (seq) WHERE position IS NULL`);
+    // The last log position the relay handed out; only the relay leader updates it.
+    await runner.query(`CREATE TABLE writes.relay_state (id boolean PRIMARY KEY DEFAULT true CHECK (id), last_position bigint NOT NULL)`);
+    await runner.query(`INSERT INTO writes.relay_state (last_position) VALUES (0)`);
     await runner.query(`
       CREATE TABLE writes.read_fences (
         projection text NOT NULL,

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { encodeEvent, type Topics } from '#roster/events';
@@ -10,6 +10,9 @@ import { partitionForKey } from './partition-for-key.js';
 
 const RELAY_LOCK = 7_319_002;
 const IDLE_POLL_MS = 1_000;
+// Like Kafka's linger.ms: after a small batch, wait this long so the next one carries more events. Under load
+// this turns one PostgreSQL round trip and one Kafka send per event into one per batch.
+const LINGER_MS = 3;
 const MAX_BACKOFF_MS = 5_000;
 
 export type OutboxRelayOptions = { topics: Topics; batchSize: number; partitions: number };
@@ -33,10 +36,11 @@ export class OutboxRelay {
   private running = false;
   private leader: pg.PoolClient | undefined;
   private producer: Producer | undefined;
-  private wake: (() => void) | undefined;
+  private wakeSleeper: (() => void) | undefined;
   private notified = false;
+  /** Whether rows with positions but not yet confirmed on the log may exist (after a failure or a takeover). */
+  private leftovers = true;
   private loop: Promise<void> | undefined;
-  private healthy = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -54,14 +58,19 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
-    this.wake = undefined;
+    this.wakeSleeper?.();
+    this.wakeSleeper = undefined;
     await this.loop;
   }
 
-  /** False while the relay is the leader and cannot reach Kafka; true when idle, caught up or a follower. */
-  isHealthy(): boolean {
-    return this.healthy || !this.leader;
+  isLeader(): boolean {
+    return this.leader !== undefined;
+  }
+
+  /** New rows were committed: look at the outbox now rather than at the next poll. */
+  nudge(): void {
+    this.notified = true;
+    this.wakeSleeper?.();
   }
 
   private async run(): Promise<void> {
@@ -78,11 +87,10 @@ export class OutboxRelay {
           await this.recover();
         }
         const published = await this.publishNextBatch();
-        this.healthy = true;
         backoff = 200;
         if (published === 0) await this.sleep(IDLE_POLL_MS);
+        if (published < this.options.batchSize) await delay(LINGER_MS);
       } catch (error) {
-        this.healthy = false;
         this.metrics.failed();
         this.logger.warn({ err: error }, 'outbox relay: batch failed; will recover and retry');
         await this.resetAfterFailure();
@@ -101,10 +109,7 @@ export class OutboxRelay {
         client.release();
         return;
       }
-      client.on('notification', () => {
-        this.notified = true;
-        this.wake?.();
-      });
+      client.on('notification', () => this.nudge());
       client.on('error', (error) => this.logger.warn({ err: error }, 'outbox relay: leader connection error'));
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.leader = client;
@@ -117,7 +122,12 @@ export class OutboxRelay {
 
   private async connectedProducer(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await producer.connect();
       this.producer = producer;
     }
@@ -127,66 +137,75 @@ export class OutboxRelay {
   /** Deletes the rows that an earlier, interrupted attempt did deliver, judged by the last position on each partition. */
   private async recover(): Promise<void> {
     const leader = this.leader!;
-    const { rows } = await leader.query<{ partition: number; max: string }>(
-      `SELECT partition, max(position) AS max FROM writes.outbox WHERE position IS NOT NULL GROUP BY partition`,
+    const { rows } = await leader.query<{ seq: string; tailnet_id: string; position: string }>(
+      'SELECT seq, tailnet_id, position FROM writes.outbox WHERE position IS NOT NULL',
     );
+    this.leftovers = rows.length > 0;
     if (rows.length === 0) return;
-    const tails = await readLastPositions(this.kafka, this.options.topics.tailnetEvents, rows.map((row) => row.partition));
-    let delivered = 0;
-    for (const [partition, tail] of tails) {
-      const result = await leader.query(
-        `DELETE FROM writes.outbox WHERE partition = $1 AND position IS NOT NULL AND position <= $2`,
-        [partition, tail.toString()],
-      );
-      delivered += result.rowCount ?? 0;
-    }
-    if (delivered > 0) this.logger.info({ delivered }, 'outbox relay: recovered rows already on the log');
+    const partitionOf = (row: { tailnet_id: string }) => this.partitionOf(row.tailnet_id);
+    const tails = await readLastPositions(this.kafka, this.options.topics.tailnetEvents, [...new Set(rows.map(partitionOf))]);
+    const delivered = rows.filter((row) => BigInt(row.position) <= (tails.get(partitionOf(row)) ?? 0n)).map((row) => row.seq);
+    if (delivered.length === 0) return;
+    await leader.query('DELETE FROM writes.outbox WHERE seq = ANY($1::bigint[])', [delivered]);
+    this.logger.info({ delivered: delivered.length }, 'outbox relay: recovered rows already on the log');
   }
 
   private async publishNextBatch(): Promise<number> {
-    const leader = this.leader!;
     this.notified = false;
-    const { rows } = await leader.query<OutboxRow>(
-      `SELECT * FROM writes.outbox ORDER BY position NULLS LAST, seq LIMIT $1`,
-      [this.options.batchSize],
-    );
+    const rows = (this.leftovers && (await this.positionedRows())) || (await this.assignPositions());
     if (rows.length === 0) return 0;
-    await this.assignPositions(rows);
     const started = process.hrtime.bigint();
     const producer = await this.connectedProducer();
     await producer.send({
       topic: this.options.topics.tailnetEvents,
       acks: -1,
-      messages: rows.map((row) => ({ ...encodeEvent(toEnvelope(row), BigInt(row.position!)), partition: row.partition! })),
+      messages: rows.map((row) => ({
+        ...encodeEvent(toEnvelope(row), BigInt(row.position!)),
+        partition: this.partitionOf(row.tailnet_id),
+      })),
     });
-    await leader.query('DELETE FROM writes.outbox WHERE seq = ANY($1::bigint[])', [rows.map((row) => row.seq)]);
+    await this.leader!.query('DELETE FROM writes.outbox WHERE seq = ANY($1::bigint[])', [rows.map((row) => row.seq)]);
     this.metrics.published(rows.length, Number(process.hrtime.bigint() - started) / 1e9);
     return rows.length;
   }
 
+  /** Rows an interrupted attempt gave positions to: they go out first, under the same positions. */
+  private async positionedRows(): Promise<OutboxRow[] | undefined> {
+    const { rows } = await this.leader!.query<OutboxRow>(
+      'SELECT * FROM writes.outbox WHERE position IS NOT NULL ORDER BY position LIMIT $1',
+      [this.options.batchSize],
+    );
+    if (rows.length === 0) this.leftovers = false;
+    return rows.length > 0 ? rows : undefined;
+  }
+
   /**
-   * Rows keep a position once given one, so a retry resends them under the same position and recovery can tell
-   * whether Kafka already has them. Positions follow the order rows became visible, which respects causality:
-   * a transaction that started after another committed is always seen after it.
+   * Gives the next committed rows their log positions and returns them, in one statement. Rows are taken in
+   * `seq` order among those visible, which respects causality: a transaction that started after another
+   * committed is always seen after it. A row keeps its position once given one, so a retry resends it under the
+   * same position and recovery can tell whether Kafka already has it.
    */
-  private async assignPositions(rows: OutboxRow[]): Promise<void> {
-    const fresh = rows.filter((row) => row.position === null);
-    if (fresh.length === 0) return;
-    const { rows: positions } = await this.leader!.query<{ position: string }>(
-      `SELECT nextval('writes.log_position')::text AS position FROM generate_series(1, $1)`,
-      [fresh.length],
-    );
-    const ordered = positions.map((p) => BigInt(p.position)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    fresh.forEach((row, index) => {
-      row.position = ordered[index].toString();
-      row.partition = partitionForKey(this.options.topics.tailnetEvents, row.tailnet_id, this.options.partitions);
+  private async assignPositions(): Promise<OutboxRow[]> {
+    const { rows } = await this.leader!.query<OutboxRow>({
+      name: 'outbox-assign-positions',
+      text: `WITH picked AS (
+         SELECT seq FROM writes.outbox WHERE position IS NULL ORDER BY seq LIMIT $1 FOR UPDATE),
+       counted AS (SELECT count(*) AS n FROM picked),
+       counter AS (
+         UPDATE writes.relay_state SET last_position = last_position + (SELECT n FROM counted)
+          WHERE (SELECT n FROM counted) > 0 RETURNING last_position),
+       numbered AS (
+         SELECT seq, (SELECT last_position FROM counter) - (SELECT n FROM counted) + row_number() OVER (ORDER BY seq) AS position
+           FROM picked)
+       UPDATE writes.outbox o SET position = numbered.position FROM numbered WHERE o.seq = numbered.seq
+       RETURNING o.*`,
+      values: [this.options.batchSize],
     });
-    await this.leader!.query(
-      `UPDATE writes.outbox o SET position = u.position, partition = u.partition
-         FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS u(seq, position, partition)
-        WHERE o.seq = u.seq`,
-      [fresh.map((row) => row.seq), fresh.map((row) => row.position), fresh.map((row) => row.partition)],
-    );
+    return rows.sort((a, b) => (BigInt(a.position!) < BigInt(b.position!) ? -1 : 1));
+  }
+
+  private partitionOf(tailnetId: string): number {
+    return partitionForKey(this.options.topics.tailnetEvents, tailnetId, this.options.partitions);
   }
 
   private async resetAfterFailure(): Promise<void> {
@@ -210,7 +229,11 @@ export class OutboxRelay {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = done;
+      this.wakeSleeper = done;
     });
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -15,7 +15,6 @@ export type OutboxRow = {
   causation_id: string | null;
   data: Record<string, unknown>;
   position: string | null;
-  partition: number | null;
 };
 
 export function toEnvelope(row: OutboxRow): EventEnvelope {

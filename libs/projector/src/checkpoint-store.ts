@@ -14,25 +14,17 @@ export const CHECKPOINT_TABLE_DDL = `
 
 /** Locks and reads a partition's checkpoint; a second consumer of the same partition waits here instead of racing. */
 export async function lockCheckpoint(client: PoolClient, topic: string, partition: number): Promise<Checkpoint> {
-  await client.query(
-    `INSERT INTO projector_checkpoints (topic, partition, next_offset, last_position) VALUES ($1, $2, 0, 0)
-     ON CONFLICT DO NOTHING`,
-    [topic, partition],
-  );
-  const { rows } = await client.query<{ next_offset: string; last_position: string }>(
-    `SELECT next_offset, last_position FROM projector_checkpoints WHERE topic = $1 AND partition = $2 FOR UPDATE`,
-    [topic, partition],
-  );
+  // An upsert that touches the row both creates a missing checkpoint and takes its row lock, in one round trip.
+  const { rows } = await client.query<{ next_offset: string; last_position: string }>({
+    name: 'checkpoint-lock',
+    text: `INSERT INTO projector_checkpoints (topic, partition, next_offset, last_position) VALUES ($1, $2, 0, 0)
+           ON CONFLICT (topic, partition) DO UPDATE SET topic = EXCLUDED.topic
+           RETURNING next_offset, last_position`,
+    values: [topic, partition],
+  });
   return { nextOffset: BigInt(rows[0].next_offset), lastPosition: BigInt(rows[0].last_position) };
 }
 
-export async function saveCheckpoint(client: PoolClient, topic: string, partition: number, checkpoint: Checkpoint) {
-  await client.query(
-    `UPDATE projector_checkpoints SET next_offset = $3, last_position = $4, updated_at = now()
-      WHERE topic = $1 AND partition = $2`,
-    [topic, partition, checkpoint.nextOffset.toString(), checkpoint.lastPosition.toString()],
-  );
-}
 
 export async function readCheckpoints(client: PoolClient, topic: string): Promise<Map<number, bigint>> {
   const { rows } = await client.query<{ partition: number; next_offset: string }>(

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeEvent, type LoggedEvent } from '#roster/events';
 import { inTransaction } from '#roster/platform';
-import { CHECKPOINT_TABLE_DDL, lockCheckpoint, readCheckpoints, saveCheckpoint } from './checkpoint-store.js';
+import { CHECKPOINT_TABLE_DDL, lockCheckpoint, readCheckpoints } from './checkpoint-store.js';
 import { PROJECTION_APPLIED_CHANNEL, type Projection } from './projection.js';
 
 const LAG_REFRESH_MS = 2_000;
@@ -23,7 +23,7 @@ export type ProjectorMetrics = {
   lag(projection: string, partition: number, lag: number): void;
 };
 
-export type ProjectorState = 'starting' | 'running' | 'stalled' | 'stopped';
+export type ProjectorState = 'starting' | 'running' | 'reconnecting' | 'stalled' | 'stopped';
 
 /**
  * Runs one projection from the log. Each batch is applied in one PostgreSQL transaction together with the
@@ -56,12 +56,21 @@ export class ProjectorRuntime {
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxWaitTimeInMs: 250,
+      // A projector that dies without leaving the group holds its partitions until the session times out;
+      // keep that short so a crashed replica's partitions move on within seconds, not kafkajs's default 30.
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      // Keep reconnecting through a Kafka outage of any length, checking every 2 s, rather than crash-looping.
+      retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: Number.MAX_SAFE_INTEGER },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (this.state === 'reconnecting') this.state = 'running';
       void this.seekToCheckpoints(payload.memberAssignment[this.options.topic] ?? []);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.state = 'reconnecting';
       this.logger.error({ err: payload.error, restart: payload.restart }, 'projector consumer crashed');
     });
     await consumer.connect();
@@ -141,13 +150,11 @@ export class ProjectorRuntime {
         .map((message) => decodeEvent(message, partition))
         .filter((event) => event.position > checkpoint.lastPosition);
       await this.options.projection.apply(client, events);
-      if (this.options.releasesReadFences) await releaseReadFences(client, this.options.projection.name, events);
-      const lastPosition = events.length > 0 ? events[events.length - 1].position : checkpoint.lastPosition;
-      await saveCheckpoint(client, topic, partition, {
+      await this.completeBatch(client, topic, partition, {
         nextOffset: BigInt(fresh[fresh.length - 1].offset) + 1n,
-        lastPosition,
+        lastPosition: events.length > 0 ? events[events.length - 1].position : checkpoint.lastPosition,
+        events,
       });
-      await client.query('SELECT pg_notify($1, $2)', [PROJECTION_APPLIED_CHANNEL, this.options.projection.name]);
       return { kind: 'applied' as const, count: events.length };
     }).catch((error: unknown) => {
       this.state = 'stalled';
@@ -176,6 +183,39 @@ export class ProjectorRuntime {
     this.metrics.lag(this.options.projection.name, partition, lag);
   }
 
+  /**
+   * Advances the checkpoint, releases the read-your-writes fences the batch satisfied (live projection only) and
+   * wakes waiting readers, in one statement.
+   */
+  private async completeBatch(
+    client: pg.PoolClient,
+    topic: string,
+    partition: number,
+    { nextOffset, lastPosition, events }: { nextOffset: bigint; lastPosition: bigint; events: LoggedEvent[] },
+  ): Promise<void> {
+    const fences = this.options.releasesReadFences ? events : [];
+    await client.query({
+      name: 'checkpoint-advance',
+      text: `WITH advanced AS (
+         UPDATE projector_checkpoints SET next_offset = $3, last_position = $4, updated_at = now()
+          WHERE topic = $1 AND partition = $2),
+       released AS (
+         DELETE FROM writes.read_fences f USING unnest($6::uuid[], $7::int[]) AS e(aggregate_id, version)
+          WHERE f.projection = $5 AND f.aggregate_id = e.aggregate_id AND f.version <= e.version)
+       SELECT pg_notify($8, $5)`,
+      values: [
+        topic,
+        partition,
+        nextOffset.toString(),
+        lastPosition.toString(),
+        this.options.projection.name,
+        fences.map((event) => event.aggregateId),
+        fences.map((event) => event.aggregateVersion),
+        PROJECTION_APPLIED_CHANNEL,
+      ],
+    });
+  }
+
   /** Lag from PostgreSQL's checkpoints and Kafka's high watermarks, so it is right even before the first batch. */
   private async refreshLag(): Promise<void> {
     const admin = this.kafka.admin();
@@ -202,14 +242,4 @@ export class ProjectorRuntime {
       await admin.disconnect().catch(() => undefined);
     }
   }
-}
-
-async function releaseReadFences(client: pg.PoolClient, projection: string, events: LoggedEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await client.query(
-    `DELETE FROM writes.read_fences f
-      USING unnest($2::uuid[], $3::int[]) AS e(aggregate_id, version)
-      WHERE f.projection = $1 AND f.aggregate_id = e.aggregate_id AND f.version <= e.version`,
-    [projection, events.map((event) => event.aggregateId), events.map((event) => event.aggregateVersion)],
-  );
 }

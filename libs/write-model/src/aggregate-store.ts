@@ -1,8 +1,23 @@
-import type { PoolClient } from 'pg';
 import type { EventEnvelope } from '#roster/events';
-import { appendToOutbox } from '#roster/outbox';
+import { isUniqueViolation } from '#roster/platform';
 
-export type AggregateRecord<TState> = { aggregateId: string; tailnetId: string; version: number; state: TState };
+export type Queryable = {
+  query<R extends object = Record<string, unknown>>(
+    query: string | { name: string; text: string; values: unknown[] },
+    params?: unknown[],
+  ): Promise<{ rows: R[] }>;
+};
+
+export type AggregateRecord<TState> = {
+  aggregateId: string;
+  tailnetId: string;
+  aggregateType: EventEnvelope['aggregateType'];
+  version: number;
+  state: TState;
+};
+
+/** A value that must be unique within a tailnet, such as a userName (`scope` says which kind). */
+export type UniqueClaim = { scope: string; key: string };
 
 /** The aggregate was changed by someone else since it was loaded. */
 export class VersionConflictError extends Error {
@@ -11,58 +26,132 @@ export class VersionConflictError extends Error {
   }
 }
 
+/** Another aggregate of the tailnet already holds this unique value. */
+export class ClaimTakenError extends Error {
+  constructor(readonly claim: UniqueClaim) {
+    super(`${claim.scope} "${claim.key}" is already taken`);
+  }
+}
+
 /** Projections whose reads promise read-your-writes; each write leaves a fence there until they catch up. */
 export const FENCED_PROJECTIONS = ['directory'] as const;
 
 /**
- * The write side: current aggregate state (a snapshot, so loading never replays history) and the events that
- * changed it, committed together with the outbox rows in the caller's transaction.
+ * The write side: current aggregate state (a snapshot, so loading never replays history), its unique claims, the
+ * events that changed it and the read fences, all saved by ONE statement. A single statement is atomic on its
+ * own, so a command costs one round trip to PostgreSQL instead of a transaction's six or seven.
  */
 export class AggregateStore {
-  async load<TState>(client: PoolClient, tailnetId: string, aggregateId: string, forUpdate = false) {
-    const { rows } = await client.query<{ version: number; state: TState }>(
-      `SELECT version, state FROM writes.aggregates WHERE aggregate_id = $1 AND tailnet_id = $2 ${forUpdate ? 'FOR UPDATE' : ''}`,
+  /**
+   * @param committed called after every successful commit, to wake the outbox relay. Deliberately not a NOTIFY
+   * inside the statement: PostgreSQL serialises the commits of notifying transactions, fsync included.
+   */
+  constructor(private readonly committed: () => void = () => undefined) {}
+
+  async load<TState>(db: Queryable, tailnetId: string, aggregateId: string) {
+    const { rows } = await db.query<{ version: number; state: TState; aggregate_type: EventEnvelope['aggregateType'] }>(
+      'SELECT version, state, aggregate_type FROM writes.aggregates WHERE aggregate_id = $1 AND tailnet_id = $2',
       [aggregateId, tailnetId],
     );
     if (rows.length === 0) return null;
-    return { aggregateId, tailnetId, version: rows[0].version, state: rows[0].state } satisfies AggregateRecord<TState>;
+    const record: AggregateRecord<TState> = {
+      aggregateId,
+      tailnetId,
+      aggregateType: rows[0].aggregate_type,
+      version: rows[0].version,
+      state: rows[0].state,
+    };
+    return record;
   }
 
   /**
-   * Saves the new state at `expectedVersion + events.length` (creating it when `expectedVersion` is 0), fails with
-   * VersionConflictError if another writer got there first, and records the events for the relay.
+   * Saves `record` (at `expectedVersion + events.length`), creating it when `expectedVersion` is 0; claims and
+   * releases unique values; appends the events to the outbox; sets read fences. Fails with VersionConflictError
+   * if another writer got there first, or ClaimTakenError if a claimed value is held by another aggregate.
    */
   async commit<TState>(
-    client: PoolClient,
-    record: AggregateRecord<TState> & { aggregateType: EventEnvelope['aggregateType'] },
+    db: Queryable,
+    record: AggregateRecord<TState>,
     expectedVersion: number,
     events: EventEnvelope[],
+    claims: { claim?: UniqueClaim[]; release?: UniqueClaim[] } = {},
   ): Promise<void> {
-    if (expectedVersion === 0) {
-      const inserted = await client.query(
-        `INSERT INTO writes.aggregates (aggregate_id, tailnet_id, aggregate_type, version, state)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (aggregate_id) DO NOTHING`,
-        [record.aggregateId, record.tailnetId, record.aggregateType, record.version, JSON.stringify(record.state)],
-      );
-      if (inserted.rowCount === 0) throw new VersionConflictError(record.aggregateId, expectedVersion);
-    } else {
-      const updated = await client.query(
-        `UPDATE writes.aggregates SET version = $3, state = $4, updated_at = now()
-          WHERE aggregate_id = $1 AND tailnet_id = $2 AND version = $5`,
-        [record.aggregateId, record.tailnetId, record.version, JSON.stringify(record.state), expectedVersion],
-      );
-      if (updated.rowCount === 0) throw new VersionConflictError(record.aggregateId, expectedVersion);
+    const { claim, release } = withoutUnchangedClaims(claims.claim ?? [], claims.release ?? []);
+    const save =
+      expectedVersion === 0
+        ? `INSERT INTO writes.aggregates (aggregate_id, tailnet_id, aggregate_type, version, state)
+           SELECT $1, $2, $3, $4, $5 WHERE $6::int = 0 ON CONFLICT (aggregate_id) DO NOTHING RETURNING 1`
+        : `UPDATE writes.aggregates SET version = $4, state = $5, updated_at = now()
+            WHERE aggregate_id = $1 AND tailnet_id = $2 AND aggregate_type = $3 AND version = $6 RETURNING 1`;
+    try {
+      // Named, so each connection parses and plans this statement once rather than on every command.
+      const { rows } = await db.query<{ saved: boolean }>({
+        name: expectedVersion === 0 ? 'aggregate-create' : 'aggregate-update',
+        text: `WITH saved AS (${save}),
+         released AS (
+           DELETE FROM writes.unique_claims c USING unnest($7::text[], $8::text[]) AS r(scope, key)
+            WHERE EXISTS (SELECT 1 FROM saved)
+              AND c.tailnet_id = $2 AND c.scope = r.scope AND c.key = r.key AND c.aggregate_id = $1),
+         claimed AS (
+           INSERT INTO writes.unique_claims (tailnet_id, scope, key, aggregate_id)
+           SELECT $2, scope, key, $1 FROM unnest($9::text[], $10::text[]) AS c(scope, key)
+            WHERE EXISTS (SELECT 1 FROM saved)),
+         appended AS (
+           INSERT INTO writes.outbox (event_id, tailnet_id, type, schema_version, aggregate_type, aggregate_id,
+                                      aggregate_version, occurred_at, actor, correlation_id, causation_id, data)
+           SELECT e.* FROM unnest($11::uuid[], $12::uuid[], $13::text[], $14::int[], $15::text[], $16::uuid[], $17::int[],
+                                  $18::timestamptz[], $19::jsonb[], $20::text[], $21::text[], $22::jsonb[]) AS e
+            WHERE EXISTS (SELECT 1 FROM saved)),
+         fenced AS (
+           INSERT INTO writes.read_fences (projection, aggregate_id, tailnet_id, version)
+           SELECT p, $1, $2, $4 FROM unnest($23::text[]) AS p WHERE EXISTS (SELECT 1 FROM saved)
+           ON CONFLICT (projection, aggregate_id)
+           DO UPDATE SET version = GREATEST(writes.read_fences.version, EXCLUDED.version))
+         SELECT EXISTS (SELECT 1 FROM saved) AS saved`,
+        values: [
+          record.aggregateId,
+          record.tailnetId,
+          record.aggregateType,
+          record.version,
+          JSON.stringify(record.state),
+          expectedVersion,
+          release.map((c) => c.scope),
+          release.map((c) => c.key),
+          claim.map((c) => c.scope),
+          claim.map((c) => c.key),
+          events.map((e) => e.id),
+          events.map((e) => e.tailnetId),
+          events.map((e) => e.type),
+          events.map((e) => e.schemaVersion),
+          events.map((e) => e.aggregateType),
+          events.map((e) => e.aggregateId),
+          events.map((e) => e.aggregateVersion),
+          events.map((e) => e.time),
+          events.map((e) => JSON.stringify(e.actor)),
+          events.map((e) => e.correlationId),
+          events.map((e) => e.causationId ?? null),
+          events.map((e) => JSON.stringify(e.data)),
+          FENCED_PROJECTIONS,
+        ],
+      });
+      if (!rows[0].saved) throw new VersionConflictError(record.aggregateId, expectedVersion);
+    } catch (error) {
+      if (isUniqueViolation(error, 'unique_claims_pkey')) throw new ClaimTakenError(takenClaim(error, claim));
+      throw error;
     }
-    await appendToOutbox(client, events);
-    await setReadFences(client, record.tailnetId, record.aggregateId, record.version);
+    this.committed();
   }
 }
 
-async function setReadFences(client: PoolClient, tailnetId: string, aggregateId: string, version: number) {
-  await client.query(
-    `INSERT INTO writes.read_fences (projection, aggregate_id, tailnet_id, version)
-     SELECT p, $2, $1, $3 FROM unnest($4::text[]) AS p
-     ON CONFLICT (projection, aggregate_id) DO UPDATE SET version = GREATEST(writes.read_fences.version, EXCLUDED.version)`,
-    [tailnetId, aggregateId, version, FENCED_PROJECTIONS],
-  );
+/** Releasing and re-claiming the same key in one statement would collide with itself; such a key stays as it is. */
+function withoutUnchangedClaims(claim: UniqueClaim[], release: UniqueClaim[]) {
+  const id = (c: UniqueClaim) => `${c.scope}\u0000${c.key}`;
+  const claimed = new Set(claim.map(id));
+  const released = new Set(release.map(id));
+  return { claim: claim.filter((c) => !released.has(id(c))), release: release.filter((c) => !claimed.has(id(c))) };
+}
+
+function takenClaim(error: unknown, claim: UniqueClaim[]): UniqueClaim {
+  const detail = String((error as { detail?: string }).detail ?? '');
+  return claim.find((c) => detail.includes(`, ${c.scope}, `)) ?? claim[0];
 }

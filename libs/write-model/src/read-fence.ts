@@ -54,10 +54,11 @@ export class ReadFence {
   }
 
   private async hasFence(projection: string, tailnetId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      'SELECT 1 FROM writes.read_fences WHERE projection = $1 AND tailnet_id = $2 LIMIT 1',
-      [projection, tailnetId],
-    );
+    const { rowCount } = await this.pool.query({
+      name: 'read-fence-check',
+      text: 'SELECT 1 FROM writes.read_fences WHERE projection = $1 AND tailnet_id = $2 LIMIT 1',
+      values: [projection, tailnetId],
+    });
     return (rowCount ?? 0) > 0;
   }
 

@@ -33,13 +33,18 @@ export function toScimError(error: unknown): Mapped | undefined {
       headers: { 'retry-after': RETRY_AFTER_SECONDS },
     };
   }
-  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  // Nest wraps Fastify's own 4xx errors (body parsing, size limits) in an HttpException; judge them by the cause.
+  const fastifyError = (error instanceof HttpException && error.cause ? error.cause : error) as {
+    statusCode?: number;
+    code?: string;
+    message?: string;
+  };
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, detail: 'request body too large' };
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { status: 415, detail: 'send application/scim+json or application/json' };
   }
-  if (error instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return { status: 400, detail: `the body is not valid JSON: ${fastifyError.message ?? ''}`.trim(), scimType: 'invalidSyntax' };
+  if (fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { status: 400, detail: 'the request body is not valid JSON', scimType: 'invalidSyntax' };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -63,8 +68,9 @@ export class ScimExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost) {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const mapped = toScimError(error) ?? this.unexpected(error);
-    if (mapped.status >= 500) this.logger.warn({ err: error, status: mapped.status }, 'request failed');
+    const known = toScimError(error);
+    if (known && known.status >= 500) this.logger.warn({ err: error, status: known.status }, 'request failed');
+    const mapped = known ?? this.unexpected(error);
     for (const [name, value] of Object.entries(mapped.headers ?? {})) void reply.header(name, value);
     void reply
       .status(mapped.status)

@@ -17,6 +17,10 @@ export function userNameKey(userName: string): string {
   return userName.normalize('NFC').toLowerCase();
 }
 
+export function userNameClaim(userName: string) {
+  return { scope: 'userName', key: userNameKey(userName) };
+}
+
 export function createUser(
   tailnetId: string,
   attributes: UserAttributes,

@@ -8,6 +8,7 @@ const portFromEnv = z.coerce.number().int().min(1).max(65535);
 
 const schema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/roster'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'expected host:port[,host:port…]')
@@ -30,6 +31,7 @@ const schema = z.object({
 
 export type RosterConfig = {
   databaseUrl: string;
+  databasePoolSize: number;
   kafka: { brokers: string[]; clientId: string; namespace: string; eventsTopicPartitions: number };
   port: number;
   publicUrl: string;
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultPort: number): RosterC
   const port = values.PORT ?? defaultPort;
   return {
     databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
     kafka: {
       brokers: values.KAFKA_BROKERS.split(','),
       clientId: values.KAFKA_CLIENT_ID,

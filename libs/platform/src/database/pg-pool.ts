@@ -3,7 +3,9 @@ import pg from 'pg';
 // bigint columns (positions, offsets) come back as strings by default; keep them exact as strings and convert
 // deliberately where needed, rather than losing precision to Number.
 export function createPool(databaseUrl: string, max: number, applicationName: string): pg.Pool {
-  return new pg.Pool({ connectionString: databaseUrl, max, application_name: applicationName });
+  // Idle connections stay open: each holds the prepared statements of the hot paths, and reconnecting costs more
+  // than an idle backend does.
+  return new pg.Pool({ connectionString: databaseUrl, max, application_name: applicationName, idleTimeoutMillis: 0 });
 }
 
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -20,10 +20,11 @@ export class GetUserHandler implements IQueryHandler<GetUserQuery, UserView> {
   async execute({ tailnetId, userId }: GetUserQuery): Promise<UserView> {
     if (!UUID.test(userId)) throw new UserNotFoundError(userId);
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
-    const { rows } = await this.pool.query<UserRow>(
-      'SELECT id, resource, version, created_at, last_modified FROM directory.users WHERE tailnet_id = $1 AND id = $2',
-      [tailnetId, userId],
-    );
+    const { rows } = await this.pool.query<UserRow>({
+      name: 'directory-get-user',
+      text: 'SELECT id, resource, version, created_at, last_modified FROM directory.users WHERE tailnet_id = $1 AND id = $2',
+      values: [tailnetId, userId],
+    });
     if (rows.length === 0) throw new UserNotFoundError(userId);
     return toUserView(rows[0]);
   }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type pg from 'pg';
-import { compileFilter, parseFilter, USER_FILTER_MAPPING } from '#roster/scim';
+import { compileFilter, parseFilter, DIRECTORY_USER_FILTER_MAPPING } from '#roster/scim';
 import { ReadFence } from '#roster/write-model';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
 import { toUserView, type UserRow } from '../user-view.js';
@@ -17,27 +17,24 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
 
   async execute({ tailnetId, filter, startIndex, count }: ListUsersQuery): Promise<UserPage> {
     // Parse before waiting, so a bad filter is refused at once.
-    const where = filter ? compileFilter(parseFilter(filter), USER_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
+    const where = filter ? compileFilter(parseFilter(filter), DIRECTORY_USER_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const params = [tailnetId, ...where.params];
-    const { rows } = await this.pool.query<UserRow & { total: string }>(
-      `SELECT id, resource, version, created_at, last_modified, count(*) OVER () AS total
-         FROM directory.users u
-        WHERE u.tailnet_id = $1 AND (${where.sql})
-        ORDER BY u.created_at, u.id
-        OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-      [...params, startIndex - 1, count],
-    );
-    const totalResults = rows.length > 0 ? Number(rows[0].total) : await this.count(params, where.sql);
-    return { totalResults, startIndex, users: rows.map(toUserView) };
-  }
-
-  /** A page past the end has no rows to carry the window count, so count separately. */
-  private async count(params: unknown[], whereSql: string): Promise<number> {
-    const { rows } = await this.pool.query<{ total: string }>(
-      `SELECT count(*) AS total FROM directory.users u WHERE u.tailnet_id = $1 AND (${whereSql})`,
-      params,
-    );
-    return Number(rows[0].total);
+    // Page and total as two queries, run side by side: a window count would make every page scan every match.
+    const [page, total] = await Promise.all([
+      this.pool.query<UserRow>(
+        `SELECT id, resource, version, created_at, last_modified
+           FROM directory.users u
+          WHERE u.tailnet_id = $1 AND (${where.sql})
+          ORDER BY u.created_at, u.id
+          OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+        [...params, startIndex - 1, count],
+      ),
+      this.pool.query<{ total: string }>(
+        `SELECT count(*) AS total FROM directory.users u WHERE u.tailnet_id = $1 AND (${where.sql})`,
+        params,
+      ),
+    ]);
+    return { totalResults: Number(total.rows[0].total), startIndex, users: page.rows.map(toUserView) };
   }
 }

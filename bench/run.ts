@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Stack } from '#roster/testkit';
+import { runAclBench } from '../libs/acl/bench/acl.bench.js';
+import { runPatchBench } from '../libs/scim/bench/patch.bench.js';
+import { runFoundationBench } from './foundation.bench.js';
+
+/** `npm run bench`: starts the infrastructure and a fresh stack, runs every benchmark, prints the figures. */
+function repoRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+async function main() {
+  const infra = await import(pathToFileURL(join(repoRoot(), 'deploy/local/infra.mjs')).href);
+  const { brokers, databaseUrl } = await infra.ensureInfra();
+  const stack = await Stack.start('bench', { databaseUrl, brokers });
+  try {
+    await stack.waitUntil('directory-projector', 'readyz');
+    const foundation = await runFoundationBench(stack);
+    console.log('\nFoundation (issue 2): SCIM POST /Users with gateway, outbox relay, Kafka and directory projector on this machine');
+    console.table({
+      'create, concurrency 1': row(foundation.createC1),
+      'create, concurrency 32': row(foundation.createC32),
+    });
+    console.log(
+      `201 → visible through a userName filter: p50 ${fixed(foundation.visibleP50Ms, 2)} ms, p99 ${fixed(foundation.visibleP99Ms, 2)} ms (${foundation.visibleSamples} samples)`,
+    );
+    console.log('Targets: ≥ 500 creates/s at concurrency 32, p99 create ≤ 50 ms, p99 visible ≤ 100 ms');
+  } finally {
+    await stack.stop();
+  }
+  console.log('\nSCIM PATCH on large groups (libs/scim, in-process)');
+  console.table(runPatchBench());
+  console.log('\nACL evaluator (libs/acl, in-process): 20,000 users, 2,000 groups, 100,000 nodes, 1,000 rules');
+  console.table(await runAclBench());
+  console.log('Targets: compile ≤ 1 s, check p99 ≤ 20 µs, heap ≤ 1 GiB');
+}
+
+function row(result: { count: number; errors: number; perSecond: number; p50Ms: number; p99Ms: number; maxMs: number }) {
+  return {
+    requests: result.count,
+    errors: result.errors,
+    'per second': Math.round(result.perSecond),
+    'p50 ms': Number(fixed(result.p50Ms, 2)),
+    'p99 ms': Number(fixed(result.p99Ms, 2)),
+    'max ms': Number(fixed(result.maxMs, 2)),
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

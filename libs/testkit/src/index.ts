@@ -1,0 +1,3 @@
+export * from './ports.js';
+export * from './scim-client.js';
+export * from './stack.js';

@@ -1,0 +1,207 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { decodeEvent, topicsFor, type LoggedEvent } from '#roster/events';
+import { freePort } from './ports.js';
+import { ScimClient } from './scim-client.js';
+
+export type Infra = { databaseUrl: string; brokers: string };
+
+function findRepoRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the repository root');
+    dir = parent;
+  }
+  return dir;
+}
+
+const root = findRepoRoot(import.meta.dirname);
+
+type ServiceName = 'scim-gateway' | 'directory-projector';
+
+type RunningService = { child: ChildProcess; port: number; output: string[] };
+
+/**
+ * One isolated Roster stack on shared real infrastructure: its own database and its own topic namespace, with
+ * the real service binaries (from `npm run build`) as child processes, so tests can SIGKILL and restart them and
+ * benchmarks measure what production runs.
+ */
+export class Stack {
+  readonly services = new Map<ServiceName, RunningService>();
+  readonly kafka: Kafka;
+  readonly topics: ReturnType<typeof topicsFor>;
+  readonly pool: pg.Pool;
+
+  private constructor(
+    readonly databaseUrl: string,
+    readonly brokers: string,
+    readonly namespace: string,
+    readonly ports: Record<ServiceName, number>,
+  ) {
+    this.kafka = new Kafka({ clientId: 'roster-testkit', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    this.topics = topicsFor(namespace);
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  }
+
+  static async start(name: string, infra: Infra): Promise<Stack> {
+    if (!existsSync(join(root, 'dist/apps/scim-gateway/src/main.js'))) {
+      throw new Error('dist/ is missing: run `npm run build` first (npm test and npm run bench do)');
+    }
+    const suffix = randomBytes(4).toString('hex');
+    const url = new URL(infra.databaseUrl);
+    url.pathname = `/roster_${name.replace(/\W/g, '_')}_${suffix}`;
+    const stack = new Stack(url.toString(), infra.brokers, `${name}-${suffix}.`, {
+      'scim-gateway': await freePort(),
+      'directory-projector': await freePort(),
+    });
+    await stack.startService('scim-gateway');
+    await stack.startService('directory-projector');
+    return stack;
+  }
+
+  env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      DATABASE_URL: this.databaseUrl,
+      KAFKA_BROKERS: this.brokers,
+      KAFKA_TOPIC_NAMESPACE: this.namespace,
+      PUBLIC_URL: this.gatewayUrl,
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      // Ready means fully caught up, so waiting for /readyz is a precise synchronisation point.
+      PROJECTOR_READY_MAX_LAG: '0',
+    };
+  }
+
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.ports['scim-gateway']}`;
+  }
+
+  get scimUrl(): string {
+    return `${this.gatewayUrl}/scim/v2`;
+  }
+
+  async startService(name: ServiceName, { waitReady = true } = {}): Promise<void> {
+    const port = this.ports[name];
+    const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
+      cwd: root,
+      env: { ...this.env(), PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    const keep = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.length > 200) output.shift();
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    this.services.set(name, { child, port, output });
+    if (waitReady) await this.waitUntil(name, 'healthz');
+  }
+
+  /** Waits until the service answers 200 on the given probe (`healthz` = up; `readyz` = dependencies reachable, caught up). */
+  async waitUntil(name: ServiceName, probe: 'healthz' | 'readyz', timeoutMs = 60_000): Promise<void> {
+    const service = this.services.get(name)!;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (service.child.exitCode !== null || service.child.signalCode !== null) {
+        throw new Error(`${name} exited during start-up:\n${service.output.join('')}`);
+      }
+      try {
+        const response = await fetch(`http://127.0.0.1:${service.port}/${probe}`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${name} did not pass /${probe} in ${timeoutMs} ms:\n${service.output.join('')}`);
+  }
+
+  async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const service = this.services.get(name);
+    if (!service || service.child.exitCode !== null || service.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => service.child.once('exit', resolve));
+    service.child.kill(signal);
+    await exited;
+  }
+
+  async cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), ...args], { cwd: root, env: this.env() });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
+  }
+
+  /** Creates a tailnet with the real CLI and returns a SCIM client holding its token. */
+  async createTailnet(name: string, domain = 'example.com') {
+    const result = await this.cli(['tailnet', 'create', name, '--domain', domain, '--json']);
+    if (result.code !== 0) throw new Error(`roster tailnet create failed: ${result.stderr}`);
+    const created = JSON.parse(result.stdout) as { tailnetId: string; scimUrl: string; token: string };
+    return { ...created, scim: new ScimClient(created.scimUrl, created.token) };
+  }
+
+  /** Every event currently on the tailnet-events topic, read from offset 0 up to the high watermark. */
+  async readLog(): Promise<LoggedEvent[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(this.topics.tailnetEvents);
+    await admin.disconnect();
+    const remaining = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
+    const events: LoggedEvent[] = [];
+    if (remaining.size === 0) return events;
+    const consumer = this.kafka.consumer({ groupId: `roster-testkit-reader-${randomBytes(4).toString('hex')}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topics.tailnetEvents, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out reading the log')), 30_000);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          events.push(decodeEvent(message, partition));
+          if (BigInt(message.offset) + 1n >= (remaining.get(partition) ?? 0n)) remaining.delete(partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    await consumer.disconnect();
+    return events.sort((a, b) => (a.position < b.position ? -1 : 1));
+  }
+
+  /** Waits until `predicate` holds for the log (the relay delivers asynchronously after the 2xx). */
+  async waitForLog(predicate: (events: LoggedEvent[]) => boolean, timeoutMs = 30_000): Promise<LoggedEvent[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const events = await this.readLog().catch(() => []);
+      if (predicate(events)) return events;
+      if (Date.now() > deadline) throw new Error(`log condition not met in ${timeoutMs} ms (${events.length} events)`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const name of this.services.keys()) await this.stopService(name);
+    await this.pool.end();
+    const admin = this.kafka.admin();
+    await admin.connect().catch(() => undefined);
+    await admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+    const url = new URL(this.databaseUrl);
+    const name = url.pathname.slice(1);
+    url.pathname = '/postgres';
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+    await client.end();
+  }
+}
