@@ -32,16 +32,16 @@ function asReceived(message: ReturnType<typeof encodeEvent>): KafkaMessage {
 
 describe('CloudEvents codec', () => {
   it('round-trips an envelope with its log position', () => {
-    const decoded = decodeEvent(asReceived(encodeEvent(event, 7n)), 3);
+    const decoded = decodeEvent(asReceived(encodeEvent(event, JSON.stringify(event.data), 7n)), 3);
     expect(decoded).toEqual({ ...event, causationId: undefined, position: 7n, partition: 3, offset: '42' });
   });
 
   it('keys every event by tailnet so a tailnet stays on one partition', () => {
-    expect(encodeEvent(event, 1n).key).toBe(event.tailnetId);
+    expect(encodeEvent(event, JSON.stringify(event.data), 1n).key).toBe(event.tailnetId);
   });
 
   it('is readable by the CloudEvents SDK as a binary-mode Kafka event', () => {
-    const message = encodeEvent(event, 9n);
+    const message = encodeEvent(event, JSON.stringify(event.data), 9n);
     const received = CloudEventsKafka.toEvent({
       key: String(message.key),
       value: String(message.value),
@@ -57,7 +57,7 @@ describe('CloudEvents codec', () => {
   });
 
   it('refuses an event type this build does not know', () => {
-    const message = asReceived(encodeEvent(event, 1n));
+    const message = asReceived(encodeEvent(event, JSON.stringify(event.data), 1n));
     message.headers!.ce_type = Buffer.from('dev.roster.UserCreated.v99');
     expect(() => decodeEvent(message, 0)).toThrow(UndecodableEventError);
   });

@@ -10,9 +10,9 @@ export function cloudEventType(type: EventType, schemaVersion: number): string {
 
 /**
  * Encodes an event as a CloudEvents 1.0 Kafka message in binary content mode: attributes in `ce_*` headers, the
- * data as the JSON value. Extension attribute names are lowercase alphanumerics, as the spec requires.
+ * data as the JSON value (passed as text, so the relay forwards what PostgreSQL holds without re-encoding it). Extension attribute names are lowercase alphanumerics, as the spec requires.
  */
-export function encodeEvent(event: EventEnvelope, position: bigint): Message {
+export function encodeEvent(event: Omit<EventEnvelope, 'data'>, dataJson: string, position: bigint): Message {
   const headers: IHeaders = {
     ce_specversion: '1.0',
     ce_id: event.id,
@@ -32,7 +32,7 @@ export function encodeEvent(event: EventEnvelope, position: bigint): Message {
   };
   if (event.actor.idp) headers.ce_actoridp = event.actor.idp;
   if (event.causationId) headers.ce_causationid = event.causationId;
-  return { key: event.tailnetId, value: JSON.stringify(event.data), headers };
+  return { key: event.tailnetId, value: dataJson, headers };
 }
 
 export class UndecodableEventError extends Error {}

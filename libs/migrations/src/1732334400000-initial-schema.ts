@@ -3,6 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Control plane (tailnets, credentials) and the write side (aggregate state, uniqueness claims, the outbox).
  * Read models are not here: each projection owns its tables (see libs/projector) and rebuilds them from the log.
+ * Columns that are only stored and handed back (aggregate state, event data) are `json`, not `jsonb`: nothing
+ * queries inside them, and `json` costs far less to write and to read back verbatim.
  */
 export class InitialSchema1732334400000 implements MigrationInterface {
   name = 'InitialSchema1732334400000';
@@ -35,7 +37,7 @@ export class InitialSchema1732334400000 implements MigrationInterface {
         tailnet_id uuid NOT NULL,
         aggregate_type text NOT NULL,
         version integer NOT NULL,
-        state jsonb NOT NULL,
+        state json NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     // One row per value that must be unique in a tailnet (scope `userName`, later `groupName`), claimed in the
@@ -51,7 +53,7 @@ export class InitialSchema1732334400000 implements MigrationInterface {
     await runner.query(`
       CREATE TABLE writes.outbox (
         seq bigserial PRIMARY KEY,
-        event_id uuid NOT NULL UNIQUE,
+        event_id uuid NOT NULL,
         tailnet_id uuid NOT NULL,
         type text NOT NULL,
         schema_version integer NOT NULL,
@@ -59,25 +61,29 @@ export class InitialSchema1732334400000 implements MigrationInterface {
         aggregate_id uuid NOT NULL,
         aggregate_version integer NOT NULL,
         occurred_at timestamptz NOT NULL,
-        actor jsonb NOT NULL,
+        actor json NOT NULL,
         correlation_id text NOT NULL,
         causation_id text,
-        data jsonb NOT NULL,
-        position bigint
+        data json NOT NULL
       )`);
-    await runner.query(`CREATE INDEX outbox_unpublished ON writes.outbox (seq) WHERE position IS NULL`);
-    // The last log position the relay handed out; only the relay leader updates it.
-    await runner.query(`CREATE TABLE writes.relay_state (id boolean PRIMARY KEY DEFAULT true CHECK (id), last_position bigint NOT NULL)`);
+    // The last log position the relay handed out, and the batch it is sending (positions first…first+n-1, in seq
+    // order), so a relay that takes over knows what may already be on Kafka. Only the relay leader updates it.
+    await runner.query(`
+      CREATE TABLE writes.relay_state (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        last_position bigint NOT NULL,
+        inflight_seqs bigint[] NOT NULL DEFAULT '{}',
+        inflight_first_position bigint
+      )`);
     await runner.query(`INSERT INTO writes.relay_state (last_position) VALUES (0)`);
     await runner.query(`
       CREATE TABLE writes.read_fences (
         projection text NOT NULL,
-        aggregate_id uuid NOT NULL,
         tailnet_id uuid NOT NULL,
+        aggregate_id uuid NOT NULL,
         version integer NOT NULL,
-        PRIMARY KEY (projection, aggregate_id)
+        PRIMARY KEY (projection, tailnet_id, aggregate_id)
       )`);
-    await runner.query(`CREATE INDEX read_fences_tailnet ON writes.read_fences (projection, tailnet_id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {

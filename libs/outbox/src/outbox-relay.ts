@@ -5,7 +5,7 @@ import { encodeEvent, type Topics } from '#roster/events';
 import { ensureTopics } from '#roster/platform';
 import { readLastPositions } from './log-tail-reader.js';
 import { OUTBOX_CHANNEL } from './outbox-writer.js';
-import { toEnvelope, type OutboxRow } from './outbox-row.js';
+import { toEventMetadata, type OutboxRow } from './outbox-row.js';
 import { partitionForKey } from './partition-for-key.js';
 
 const RELAY_LOCK = 7_319_002;
@@ -13,6 +13,9 @@ const IDLE_POLL_MS = 1_000;
 // Like Kafka's linger.ms: after a small batch, wait this long so the next one carries more events. Under load
 // this turns one PostgreSQL round trip and one Kafka send per event into one per batch.
 const LINGER_MS = 3;
+// Every outbox row is inserted, updated once and deleted, and every write leaves a read fence that a projector
+// deletes: queue tables that bloat fast. The leader vacuums them itself rather than trust autovacuum's settings.
+const VACUUM_EVERY_MS = 10_000;
 const MAX_BACKOFF_MS = 5_000;
 
 export type OutboxRelayOptions = { topics: Topics; batchSize: number; partitions: number };
@@ -28,9 +31,9 @@ export type OutboxRelayMetrics = {
  * - One relay at a time: the leader holds a session advisory lock, and does all its work on that same connection,
  *   so losing the connection also stops it.
  * - Order: rows get a global position, in commit-visibility order, before they are sent; messages carry it.
- * - Exactly once: a batch is one idempotent `send` (kafkajs may lose messages with concurrent sends). After any
- *   failure, or on taking over, the relay reads the last position on each partition it may have written to and
- *   deletes the rows Kafka already has before sending the rest again.
+ * - Exactly once: a batch is one idempotent `send` (kafkajs may lose messages with concurrent sends), recorded as
+ *   in flight before it goes. After any failure, or on taking over, the relay reads the last position on each
+ *   partition the in-flight batch touched, deletes the rows Kafka already has, and sends the rest again.
  */
 export class OutboxRelay {
   private running = false;
@@ -38,9 +41,8 @@ export class OutboxRelay {
   private producer: Producer | undefined;
   private wakeSleeper: (() => void) | undefined;
   private notified = false;
-  /** Whether rows with positions but not yet confirmed on the log may exist (after a failure or a takeover). */
-  private leftovers = true;
   private loop: Promise<void> | undefined;
+  private lastVacuum = Date.now();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -88,6 +90,7 @@ export class OutboxRelay {
         }
         const published = await this.publishNextBatch();
         backoff = 200;
+        await this.vacuumQueueTables();
         if (published === 0) await this.sleep(IDLE_POLL_MS);
         if (published < this.options.batchSize) await delay(LINGER_MS);
       } catch (error) {
@@ -134,25 +137,32 @@ export class OutboxRelay {
     return this.producer;
   }
 
-  /** Deletes the rows that an earlier, interrupted attempt did deliver, judged by the last position on each partition. */
+  /**
+   * After a failure or a takeover: of the batch that was in flight, deletes the rows Kafka already has (position at
+   * or below the last position on their partition) and forgets the rest's positions, so they are sent again.
+   */
   private async recover(): Promise<void> {
     const leader = this.leader!;
     const { rows } = await leader.query<{ seq: string; tailnet_id: string; position: string }>(
-      'SELECT seq, tailnet_id, position FROM writes.outbox WHERE position IS NOT NULL',
+      `SELECT o.seq, o.tailnet_id, r.inflight_first_position + f.index - 1 AS position
+         FROM writes.relay_state r, unnest(r.inflight_seqs) WITH ORDINALITY AS f(seq, index)
+         JOIN writes.outbox o ON o.seq = f.seq`,
     );
-    this.leftovers = rows.length > 0;
-    if (rows.length === 0) return;
-    const partitionOf = (row: { tailnet_id: string }) => this.partitionOf(row.tailnet_id);
-    const tails = await readLastPositions(this.kafka, this.options.topics.tailnetEvents, [...new Set(rows.map(partitionOf))]);
-    const delivered = rows.filter((row) => BigInt(row.position) <= (tails.get(partitionOf(row)) ?? 0n)).map((row) => row.seq);
-    if (delivered.length === 0) return;
-    await leader.query('DELETE FROM writes.outbox WHERE seq = ANY($1::bigint[])', [delivered]);
-    this.logger.info({ delivered: delivered.length }, 'outbox relay: recovered rows already on the log');
+    const tails = rows.length === 0 ? new Map<number, bigint>() : await readLastPositions(
+      this.kafka,
+      this.options.topics.tailnetEvents,
+      [...new Set(rows.map((row) => this.partitionOf(row.tailnet_id)))],
+    );
+    const delivered = rows
+      .filter((row) => BigInt(row.position) <= (tails.get(this.partitionOf(row.tailnet_id)) ?? 0n))
+      .map((row) => row.seq);
+    await this.completeBatch(delivered);
+    if (delivered.length > 0) this.logger.info({ delivered: delivered.length }, 'outbox relay: recovered rows already on the log');
   }
 
   private async publishNextBatch(): Promise<number> {
     this.notified = false;
-    const rows = (this.leftovers && (await this.positionedRows())) || (await this.assignPositions());
+    const rows = await this.takeNextBatch();
     if (rows.length === 0) return 0;
     const started = process.hrtime.bigint();
     const producer = await this.connectedProducer();
@@ -160,48 +170,56 @@ export class OutboxRelay {
       topic: this.options.topics.tailnetEvents,
       acks: -1,
       messages: rows.map((row) => ({
-        ...encodeEvent(toEnvelope(row), BigInt(row.position!)),
+        ...encodeEvent(toEventMetadata(row), row.data, BigInt(row.position)),
         partition: this.partitionOf(row.tailnet_id),
       })),
     });
-    await this.leader!.query('DELETE FROM writes.outbox WHERE seq = ANY($1::bigint[])', [rows.map((row) => row.seq)]);
+    await this.completeBatch(rows.map((row) => row.seq));
     this.metrics.published(rows.length, Number(process.hrtime.bigint() - started) / 1e9);
     return rows.length;
   }
 
-  /** Rows an interrupted attempt gave positions to: they go out first, under the same positions. */
-  private async positionedRows(): Promise<OutboxRow[] | undefined> {
-    const { rows } = await this.leader!.query<OutboxRow>(
-      'SELECT * FROM writes.outbox WHERE position IS NOT NULL ORDER BY position LIMIT $1',
-      [this.options.batchSize],
-    );
-    if (rows.length === 0) this.leftovers = false;
-    return rows.length > 0 ? rows : undefined;
-  }
-
   /**
-   * Gives the next committed rows their log positions and returns them, in one statement. Rows are taken in
-   * `seq` order among those visible, which respects causality: a transaction that started after another
-   * committed is always seen after it. A row keeps its position once given one, so a retry resends it under the
-   * same position and recovery can tell whether Kafka already has it.
+   * Takes the next committed rows in `seq` order and gives them consecutive log positions, recording the batch as
+   * in flight, in one statement. `seq` order among visible rows respects causality: a transaction that started
+   * after another committed is always seen after it. Positions only grow; a batch abandoned by a crash leaves a
+   * gap, never a repeat.
    */
-  private async assignPositions(): Promise<OutboxRow[]> {
+  private async takeNextBatch(): Promise<OutboxRow[]> {
     const { rows } = await this.leader!.query<OutboxRow>({
-      name: 'outbox-assign-positions',
+      name: 'outbox-take-batch',
       text: `WITH picked AS (
-         SELECT seq FROM writes.outbox WHERE position IS NULL ORDER BY seq LIMIT $1 FOR UPDATE),
-       counted AS (SELECT count(*) AS n FROM picked),
-       counter AS (
-         UPDATE writes.relay_state SET last_position = last_position + (SELECT n FROM counted)
-          WHERE (SELECT n FROM counted) > 0 RETURNING last_position),
-       numbered AS (
-         SELECT seq, (SELECT last_position FROM counter) - (SELECT n FROM counted) + row_number() OVER (ORDER BY seq) AS position
-           FROM picked)
-       UPDATE writes.outbox o SET position = numbered.position FROM numbered WHERE o.seq = numbered.seq
-       RETURNING o.*`,
+               SELECT seq, event_id, tailnet_id, type, schema_version, aggregate_type, aggregate_id, aggregate_version,
+                      occurred_at, actor, correlation_id, causation_id, data::text AS data
+                 FROM writes.outbox ORDER BY seq LIMIT $1),
+             batch AS (SELECT count(*) AS n, array_agg(seq ORDER BY seq) AS seqs FROM picked),
+             started AS (
+               UPDATE writes.relay_state
+                  SET last_position = last_position + batch.n, inflight_seqs = batch.seqs,
+                      inflight_first_position = last_position + 1
+                 FROM batch WHERE batch.n > 0
+               RETURNING inflight_first_position)
+             SELECT picked.*, (SELECT inflight_first_position FROM started) + row_number() OVER (ORDER BY seq) - 1 AS position
+               FROM picked ORDER BY seq`,
       values: [this.options.batchSize],
     });
-    return rows.sort((a, b) => (BigInt(a.position!) < BigInt(b.position!) ? -1 : 1));
+    return rows;
+  }
+
+  /** Deletes delivered rows and closes the in-flight batch, together. */
+  private async completeBatch(seqs: string[]): Promise<void> {
+    await this.leader!.query({
+      name: 'outbox-complete-batch',
+      text: `WITH delivered AS (DELETE FROM writes.outbox WHERE seq = ANY($1::bigint[]))
+             UPDATE writes.relay_state SET inflight_seqs = '{}', inflight_first_position = NULL`,
+      values: [seqs],
+    });
+  }
+
+  private async vacuumQueueTables(): Promise<void> {
+    if (Date.now() - this.lastVacuum < VACUUM_EVERY_MS) return;
+    this.lastVacuum = Date.now();
+    await this.leader!.query('VACUUM writes.outbox, writes.read_fences');
   }
 
   private partitionOf(tailnetId: string): number {

@@ -13,11 +13,12 @@ export type OutboxRow = {
   actor: EventEnvelope['actor'];
   correlation_id: string;
   causation_id: string | null;
-  data: Record<string, unknown>;
-  position: string | null;
+  /** The event data as JSON text, passed through to Kafka without parsing it. */
+  data: string;
+  position: string;
 };
 
-export function toEnvelope(row: OutboxRow): EventEnvelope {
+export function toEventMetadata(row: OutboxRow): Omit<EventEnvelope, 'data'> {
   return {
     id: row.event_id,
     type: row.type,
@@ -30,6 +31,5 @@ export function toEnvelope(row: OutboxRow): EventEnvelope {
     actor: row.actor,
     correlationId: row.correlation_id,
     causationId: row.causation_id ?? undefined,
-    data: row.data,
   };
 }

@@ -15,7 +15,7 @@ export async function appendToOutbox(client: SqlExecutor, events: EventEnvelope[
     `INSERT INTO writes.outbox (event_id, tailnet_id, type, schema_version, aggregate_type, aggregate_id,
                                 aggregate_version, occurred_at, actor, correlation_id, causation_id, data)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::uuid[], $7::int[],
-                          $8::timestamptz[], $9::jsonb[], $10::text[], $11::text[], $12::jsonb[])`,
+                          $8::timestamptz[], $9::json[], $10::text[], $11::text[], $12::json[])`,
     [
       events.map((e) => e.id),
       events.map((e) => e.tailnetId),

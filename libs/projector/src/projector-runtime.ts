@@ -140,7 +140,9 @@ export class ProjectorRuntime {
     const { topic, partition } = batch;
     const started = process.hrtime.bigint();
     const outcome = await inTransaction(this.pool, async (client) => {
-      await client.query(`SET LOCAL search_path TO ${this.options.schema}, public`);
+      // Not waiting for the WAL flush is safe here: a batch lost in a PostgreSQL crash loses its checkpoint with
+      // it, and is applied again from Kafka.
+      await client.query(`SET LOCAL search_path TO ${this.options.schema}, public; SET LOCAL synchronous_commit TO off`);
       const checkpoint = await lockCheckpoint(client, topic, partition);
       const fresh = batch.messages.filter((message) => BigInt(message.offset) >= checkpoint.nextOffset);
       if (fresh.length === 0) return { kind: 'duplicate' as const };
@@ -200,15 +202,17 @@ export class ProjectorRuntime {
          UPDATE projector_checkpoints SET next_offset = $3, last_position = $4, updated_at = now()
           WHERE topic = $1 AND partition = $2),
        released AS (
-         DELETE FROM writes.read_fences f USING unnest($6::uuid[], $7::int[]) AS e(aggregate_id, version)
-          WHERE f.projection = $5 AND f.aggregate_id = e.aggregate_id AND f.version <= e.version)
-       SELECT pg_notify($8, $5)`,
+         DELETE FROM writes.read_fences f USING unnest($6::uuid[], $7::uuid[], $8::int[]) AS e(tailnet_id, aggregate_id, version)
+          WHERE f.projection = $5 AND f.tailnet_id = e.tailnet_id AND f.aggregate_id = e.aggregate_id
+            AND f.version <= e.version)
+       SELECT pg_notify($9, $5)`,
       values: [
         topic,
         partition,
         nextOffset.toString(),
         lastPosition.toString(),
         this.options.projection.name,
+        fences.map((event) => event.tailnetId),
         fences.map((event) => event.aggregateId),
         fences.map((event) => event.aggregateVersion),
         PROJECTION_APPLIED_CHANNEL,

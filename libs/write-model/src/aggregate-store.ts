@@ -100,12 +100,12 @@ export class AggregateStore {
            INSERT INTO writes.outbox (event_id, tailnet_id, type, schema_version, aggregate_type, aggregate_id,
                                       aggregate_version, occurred_at, actor, correlation_id, causation_id, data)
            SELECT e.* FROM unnest($11::uuid[], $12::uuid[], $13::text[], $14::int[], $15::text[], $16::uuid[], $17::int[],
-                                  $18::timestamptz[], $19::jsonb[], $20::text[], $21::text[], $22::jsonb[]) AS e
+                                  $18::timestamptz[], $19::json[], $20::text[], $21::text[], $22::json[]) AS e
             WHERE EXISTS (SELECT 1 FROM saved)),
          fenced AS (
-           INSERT INTO writes.read_fences (projection, aggregate_id, tailnet_id, version)
-           SELECT p, $1, $2, $4 FROM unnest($23::text[]) AS p WHERE EXISTS (SELECT 1 FROM saved)
-           ON CONFLICT (projection, aggregate_id)
+           INSERT INTO writes.read_fences (projection, tailnet_id, aggregate_id, version)
+           SELECT p, $2, $1, $4 FROM unnest($23::text[]) AS p WHERE EXISTS (SELECT 1 FROM saved)
+           ON CONFLICT (projection, tailnet_id, aggregate_id)
            DO UPDATE SET version = GREATEST(writes.read_fences.version, EXCLUDED.version))
          SELECT EXISTS (SELECT 1 FROM saved) AS saved`,
         values: [

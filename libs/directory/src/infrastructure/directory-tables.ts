@@ -2,7 +2,7 @@
 /**
  * The directory read model behind SCIM reads. Filterable attributes are columns (case-insensitive ones with
  * lower() indexes); the multi-valued ones the IdPs filter on are child tables; `resource` keeps the whole SCIM
- * representation to answer with.
+ * representation to answer with (as `json`: it is only handed back, and keeps the attribute order it was sent in).
  */
 export async function createDirectoryTables(client: { query(text: string): Promise<unknown> }): Promise<void> {
   await client.query(`
@@ -29,7 +29,7 @@ export async function createDirectoryTables(client: { query(text: string): Promi
       division text,
       cost_center text,
       manager_id text,
-      resource jsonb NOT NULL,
+      resource json NOT NULL,
       version integer NOT NULL,
       created_at timestamptz NOT NULL,
       last_modified timestamptz NOT NULL,
@@ -57,7 +57,7 @@ export async function createDirectoryTables(client: { query(text: string): Promi
       id uuid NOT NULL,
       display_name text NOT NULL,
       external_id text,
-      resource jsonb NOT NULL,
+      resource json NOT NULL,
       version integer NOT NULL,
       created_at timestamptz NOT NULL,
       last_modified timestamptz NOT NULL,

@@ -2,50 +2,67 @@ import type { PoolClient } from 'pg';
 import type { LoggedEvent, UserCreatedData } from '#roster/events';
 import type { Projection } from '#roster/projector';
 import { createDirectoryTables } from './directory-tables.js';
-import { userColumns, userEmails } from './user-columns.js';
+import { USER_COLUMN_NAMES, userColumns, userEmails } from './user-columns.js';
+
+type Handler = (client: PoolClient, events: LoggedEvent[]) => Promise<void>;
 
 /** Builds the directory read model (users, groups, memberships) that answers SCIM reads. */
 export class DirectoryProjection implements Projection {
   readonly name = 'directory';
 
+  private readonly handlers: Partial<Record<LoggedEvent['type'], Handler>> = {
+    UserCreated: (client, events) => this.usersCreated(client, events as LoggedEvent<UserCreatedData>[]),
+  };
+
   createTables(client: PoolClient): Promise<void> {
     return createDirectoryTables(client);
   }
 
+  /** Applies the batch in order, one statement per run of consecutive events of the same type. */
   async apply(client: PoolClient, events: LoggedEvent[]): Promise<void> {
-    for (const event of events) {
-      if (event.type === 'UserCreated') await this.userCreated(client, event as LoggedEvent<UserCreatedData>);
+    let start = 0;
+    while (start < events.length) {
+      let end = start + 1;
+      while (end < events.length && events[end].type === events[start].type) end++;
+      await this.handlers[events[start].type]?.(client, events.slice(start, end));
+      start = end;
     }
   }
 
-  private async userCreated(client: PoolClient, event: LoggedEvent<UserCreatedData>) {
-    const { userId, attributes } = event.data;
-    const columns = userColumns(attributes);
-    const names = Object.keys(columns);
-    const emails = userEmails(attributes);
-    const first = 11;
+  /** Inserts the users (a replayed creation finds its row and changes nothing) and the emails of the new ones. */
+  private async usersCreated(client: PoolClient, events: LoggedEvent<UserCreatedData>[]) {
+    const rows = events.map((event) => ({ event, columns: userColumns(event.data.attributes), emails: userEmails(event.data.attributes) }));
+    const emails = rows.flatMap(({ event, emails }) => emails.map((email) => ({ userId: event.data.userId, ...email })));
+    const columnArrays = USER_COLUMN_NAMES.map((name) => rows.map((row) => row.columns[name]));
+    const first = 12;
     await client.query({
-      name: 'directory-user-created',
+      name: 'directory-users-created',
       text: `WITH inserted AS (
-         INSERT INTO users (tailnet_id, id, resource, version, created_at, last_modified, ${names.join(', ')})
-         VALUES ($1, $2, $3, $4, $5, $5, ${names.map((_, i) => `$${i + first}`).join(', ')})
-         ON CONFLICT (tailnet_id, id) DO NOTHING
-         RETURNING 1)
-       INSERT INTO user_emails (tailnet_id, user_id, ordinal, value, type, "primary", display)
-       SELECT $1, $2, e.* FROM unnest($6::int[], $7::text[], $8::text[], $9::boolean[], $10::text[]) AS e
-        WHERE EXISTS (SELECT 1 FROM inserted)`,
+               INSERT INTO users (tailnet_id, id, resource, version, created_at, last_modified, ${USER_COLUMN_NAMES.join(', ')})
+               SELECT u.tailnet_id, u.id, u.resource, u.version, u.time, u.time, ${USER_COLUMN_NAMES.map((name) => `u.${name}`).join(', ')}
+                 FROM unnest($1::uuid[], $2::uuid[], $3::json[], $4::int[], $5::timestamptz[],
+                             ${USER_COLUMN_NAMES.map((name, i) => `$${i + first}::${name === 'active' ? 'boolean' : 'text'}[]`).join(', ')})
+                      AS u(tailnet_id, id, resource, version, time, ${USER_COLUMN_NAMES.join(', ')})
+               ON CONFLICT (tailnet_id, id) DO NOTHING
+               RETURNING tailnet_id, id)
+             INSERT INTO user_emails (tailnet_id, user_id, ordinal, value, type, "primary", display)
+             SELECT i.tailnet_id, e.user_id, e.ordinal, e.value, e.type, e.is_primary, e.display
+               FROM unnest($6::uuid[], $7::int[], $8::text[], $9::text[], $10::boolean[], $11::text[])
+                    AS e(user_id, ordinal, value, type, is_primary, display)
+               JOIN inserted i ON i.id = e.user_id`,
       values: [
-        event.tailnetId,
-        userId,
-        JSON.stringify(attributes),
-        event.aggregateVersion,
-        event.time,
+        events.map((event) => event.tailnetId),
+        events.map((event) => event.data.userId),
+        events.map((event) => JSON.stringify(event.data.attributes)),
+        events.map((event) => event.aggregateVersion),
+        events.map((event) => event.time),
+        emails.map((email) => email.userId),
         emails.map((email) => email.ordinal),
         emails.map((email) => email.value),
         emails.map((email) => email.type),
         emails.map((email) => email.primary),
         emails.map((email) => email.display),
-        ...Object.values(columns),
+        ...columnArrays,
       ],
     });
   }

@@ -7,7 +7,7 @@ type Email = { value?: unknown; type?: unknown; primary?: unknown; display?: unk
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /** The filterable columns of a user row, taken from its canonical SCIM attributes. */
-export function userColumns(attributes: UserAttributes) {
+export function userColumns(attributes: UserAttributes): Record<UserColumnName, string | boolean | null> {
   const name = (attributes.name ?? {}) as Record<string, unknown>;
   const enterprise = (attributes[ENTERPRISE_USER] ?? {}) as Record<string, unknown>;
   const manager = enterprise.manager as { value?: unknown } | undefined;
@@ -34,6 +34,31 @@ export function userColumns(attributes: UserAttributes) {
     manager_id: text(manager?.value),
   };
 }
+
+export const USER_COLUMN_NAMES = [
+  'user_name',
+  'external_id',
+  'active',
+  'display_name',
+  'nick_name',
+  'title',
+  'user_type',
+  'preferred_language',
+  'locale',
+  'timezone',
+  'given_name',
+  'family_name',
+  'formatted_name',
+  'middle_name',
+  'employee_number',
+  'department',
+  'organization',
+  'division',
+  'cost_center',
+  'manager_id',
+] as const;
+
+export type UserColumnName = (typeof USER_COLUMN_NAMES)[number];
 
 export function userEmails(attributes: UserAttributes) {
   const emails = Array.isArray(attributes.emails) ? (attributes.emails as Email[]) : [];
