@@ -7,6 +7,8 @@ const swcPlugin = () => swc.vite({ module: { type: 'es6' } });
 export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
+    // The JSON report lets CI print a plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: '.roster/test-results.json' }]],
     projects: [
       {
         extends: true,
