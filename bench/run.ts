@@ -1,22 +1,16 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { findRepoRoot } from '#roster/platform';
 import { Stack } from '#roster/testkit';
 import { runAclBench } from '../libs/acl/bench/acl.bench.js';
 import { runPatchBench } from '../libs/scim/bench/patch.bench.js';
 import { runFoundationBench } from './foundation.bench.js';
 
 /** `npm run bench`: starts the infrastructure and a fresh stack, runs every benchmark, prints the figures. */
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
-
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
 async function main() {
-  const infra = await import(pathToFileURL(join(repoRoot(), 'deploy/local/infra.mjs')).href);
+  const infra = await import(pathToFileURL(join(findRepoRoot(import.meta.dirname), 'deploy/local/infra.mjs')).href);
   const { brokers, databaseUrl } = await infra.ensureInfra();
   const stack = await Stack.start('bench', { databaseUrl, brokers });
   try {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findRepoRoot } from '#roster/platform';
 
 /**
  * `npm run dev`: local infrastructure, every service, and a demo tailnet, in one command. Service logs go to
@@ -9,16 +10,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  */
 const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 const logDir = join(root, '.roster', 'logs');
-
-function findRepoRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root');
-    dir = parent;
-  }
-  return dir;
-}
 
 type Service = { name: string; entry: string; port: number };
 

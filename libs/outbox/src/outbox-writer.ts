@@ -11,25 +11,33 @@ export type SqlExecutor = { query(text: string, params?: unknown[]): Promise<unk
  */
 export async function appendToOutbox(client: SqlExecutor, events: EventEnvelope[]): Promise<void> {
   if (events.length === 0) return;
-  await client.query(
-    `INSERT INTO writes.outbox (event_id, tailnet_id, type, schema_version, aggregate_type, aggregate_id,
-                                aggregate_version, occurred_at, actor, correlation_id, causation_id, data)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::uuid[], $7::int[],
-                          $8::timestamptz[], $9::json[], $10::text[], $11::text[], $12::json[])`,
-    [
-      events.map((e) => e.id),
-      events.map((e) => e.tailnetId),
-      events.map((e) => e.type),
-      events.map((e) => e.schemaVersion),
-      events.map((e) => e.aggregateType),
-      events.map((e) => e.aggregateId),
-      events.map((e) => e.aggregateVersion),
-      events.map((e) => e.time),
-      events.map((e) => JSON.stringify(e.actor)),
-      events.map((e) => e.correlationId),
-      events.map((e) => e.causationId ?? null),
-      events.map((e) => JSON.stringify(e.data)),
-    ],
-  );
+  await client.query(`INSERT INTO writes.outbox (${OUTBOX_COLUMNS}) SELECT * FROM ${outboxRowsFrom(1)}`, outboxValues(events));
   await client.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+}
+
+export const OUTBOX_COLUMNS =
+  'event_id, tailnet_id, type, schema_version, aggregate_type, aggregate_id, aggregate_version, occurred_at, actor, correlation_id, causation_id, data';
+
+/** `unnest(...)` over the twelve parameters from `$first` on that `outboxValues` fills, one row per event. */
+export function outboxRowsFrom(first: number): string {
+  const types = ['uuid', 'uuid', 'text', 'int', 'text', 'uuid', 'int', 'timestamptz', 'json', 'text', 'text', 'json'];
+  return `unnest(${types.map((type, i) => `$${first + i}::${type}[]`).join(', ')})`;
+}
+
+/** The events as twelve column arrays, in the order of OUTBOX_COLUMNS. */
+export function outboxValues(events: EventEnvelope[]): unknown[][] {
+  return [
+    events.map((e) => e.id),
+    events.map((e) => e.tailnetId),
+    events.map((e) => e.type),
+    events.map((e) => e.schemaVersion),
+    events.map((e) => e.aggregateType),
+    events.map((e) => e.aggregateId),
+    events.map((e) => e.aggregateVersion),
+    events.map((e) => e.time),
+    events.map((e) => JSON.stringify(e.actor)),
+    events.map((e) => e.correlationId),
+    events.map((e) => e.causationId ?? null),
+    events.map((e) => JSON.stringify(e.data)),
+  ];
 }

@@ -13,3 +13,4 @@ export * from './health/health.controller.js';
 export * from './health/readiness.js';
 export * from './health/standard-checks.js';
 export * from './metrics/roster-metrics.js';
+export * from './repo-root.js';

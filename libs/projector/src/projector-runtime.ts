@@ -115,17 +115,16 @@ export class ProjectorRuntime {
     });
   }
 
+  private async loadCheckpoints(): Promise<Map<number, bigint>> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query(`SET LOCAL search_path TO ${this.options.schema}, public`);
+      return readCheckpoints(client, this.options.topic);
+    });
+  }
+
   private async seekToCheckpoints(partitions: number[]): Promise<void> {
     try {
-      const client = await this.pool.connect();
-      let checkpoints: Map<number, bigint>;
-      try {
-        await client.query(`SET search_path TO ${this.options.schema}, public`);
-        checkpoints = await readCheckpoints(client, this.options.topic);
-        await client.query('RESET search_path');
-      } finally {
-        client.release();
-      }
+      const checkpoints = await this.loadCheckpoints();
       for (const partition of partitions) {
         const offset = checkpoints.get(partition);
         if (offset !== undefined) this.consumer?.seek({ topic: this.options.topic, partition, offset: offset.toString() });
@@ -226,15 +225,7 @@ export class ProjectorRuntime {
     try {
       await admin.connect();
       const offsets = await admin.fetchTopicOffsets(this.options.topic);
-      const client = await this.pool.connect();
-      let checkpoints: Map<number, bigint>;
-      try {
-        await client.query(`SET search_path TO ${this.options.schema}, public`);
-        checkpoints = await readCheckpoints(client, this.options.topic);
-        await client.query('RESET search_path');
-      } finally {
-        client.release();
-      }
+      const checkpoints = await this.loadCheckpoints();
       for (const { partition, high } of offsets) {
         const lag = Math.max(0, Number(BigInt(high) - (checkpoints.get(partition) ?? 0n)));
         this.lagByPartition.set(partition, lag);

@@ -1,24 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { decodeEvent, topicsFor, type LoggedEvent } from '#roster/events';
+import { findRepoRoot } from '#roster/platform';
 import { freePort } from './ports.js';
 import { ScimClient } from './scim-client.js';
 
 export type Infra = { databaseUrl: string; brokers: string };
-
-function findRepoRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root');
-    dir = parent;
-  }
-  return dir;
-}
 
 const root = findRepoRoot(import.meta.dirname);
 

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '#roster/events';
+import { OUTBOX_COLUMNS, outboxRowsFrom, outboxValues } from '#roster/outbox';
 import { isUniqueViolation } from '#roster/platform';
 
 export type Queryable = {
@@ -97,14 +98,11 @@ export class AggregateStore {
            SELECT $2, scope, key, $1 FROM unnest($9::text[], $10::text[]) AS c(scope, key)
             WHERE EXISTS (SELECT 1 FROM saved)),
          appended AS (
-           INSERT INTO writes.outbox (event_id, tailnet_id, type, schema_version, aggregate_type, aggregate_id,
-                                      aggregate_version, occurred_at, actor, correlation_id, causation_id, data)
-           SELECT e.* FROM unnest($11::uuid[], $12::uuid[], $13::text[], $14::int[], $15::text[], $16::uuid[], $17::int[],
-                                  $18::timestamptz[], $19::json[], $20::text[], $21::text[], $22::json[]) AS e
-            WHERE EXISTS (SELECT 1 FROM saved)),
+           INSERT INTO writes.outbox (${OUTBOX_COLUMNS})
+           SELECT e.* FROM ${outboxRowsFrom(12)} AS e WHERE EXISTS (SELECT 1 FROM saved)),
          fenced AS (
            INSERT INTO writes.read_fences (projection, tailnet_id, aggregate_id, version)
-           SELECT p, $2, $1, $4 FROM unnest($23::text[]) AS p WHERE EXISTS (SELECT 1 FROM saved)
+           SELECT p, $2, $1, $4 FROM unnest($11::text[]) AS p WHERE EXISTS (SELECT 1 FROM saved)
            ON CONFLICT (projection, tailnet_id, aggregate_id)
            DO UPDATE SET version = GREATEST(writes.read_fences.version, EXCLUDED.version))
          SELECT EXISTS (SELECT 1 FROM saved) AS saved`,
@@ -119,19 +117,8 @@ export class AggregateStore {
           release.map((c) => c.key),
           claim.map((c) => c.scope),
           claim.map((c) => c.key),
-          events.map((e) => e.id),
-          events.map((e) => e.tailnetId),
-          events.map((e) => e.type),
-          events.map((e) => e.schemaVersion),
-          events.map((e) => e.aggregateType),
-          events.map((e) => e.aggregateId),
-          events.map((e) => e.aggregateVersion),
-          events.map((e) => e.time),
-          events.map((e) => JSON.stringify(e.actor)),
-          events.map((e) => e.correlationId),
-          events.map((e) => e.causationId ?? null),
-          events.map((e) => JSON.stringify(e.data)),
           FENCED_PROJECTIONS,
+          ...outboxValues(events),
         ],
       });
       if (!rows[0].saved) throw new VersionConflictError(record.aggregateId, expectedVersion);
