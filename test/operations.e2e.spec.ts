@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScimClient, oktaUser, type Stack } from '#roster/testkit';
+import { startStack } from './support/stack.js';
+
+describe('operating Roster: credentials, health and metrics', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack('operations');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('rotates a SCIM token: the new one works at once, the old one stops within seconds', async () => {
+    const tailnet = await stack.createTailnet('rotating');
+    expect((await tailnet.scim.get('/Users')).status).toBe(200);
+
+    const rotated = await stack.cli(['token', 'rotate', 'rotating', '--json']);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const { token, tailnetId } = JSON.parse(rotated.stdout);
+    expect(tailnetId).toBe(tailnet.tailnetId);
+    expect(token).not.toBe(tailnet.token);
+    expect((await new ScimClient(stack.scimUrl, token).get('/Users')).status).toBe(200);
+
+    const deadline = Date.now() + 10_000;
+    let oldStatus = 200;
+    while (oldStatus === 200 && Date.now() < deadline) {
+      oldStatus = (await tailnet.scim.get('/Users')).status;
+      if (oldStatus === 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(oldStatus).toBe(401);
+  });
+
+  it('refuses a second tailnet with the same name, and an identity domain that is not a domain', async () => {
+    await stack.createTailnet('unique-name');
+    const again = await stack.cli(['tailnet', 'create', 'Unique-Name', '--json']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    const badDomain = await stack.cli(['tailnet', 'create', 'other', '--domain', 'not a domain', '--json']);
+    expect(badDomain.code).toBe(2);
+    expect(badDomain.stderr).toContain('not a domain name');
+  });
+
+  it('reports health, readiness and Prometheus metrics on every service', async () => {
+    const tailnet = await stack.createTailnet('observed');
+    const created = await tailnet.scim.post('/Users', oktaUser('metered.user@example.com'));
+    expect(created.headers.get('x-correlation-id')).toMatch(/\S+/);
+    await tailnet.scim.get(`/Users/${created.body.id}`);
+    await stack.waitUntil('directory-projector', 'readyz');
+
+    for (const service of ['scim-gateway', 'directory-projector'] as const) {
+      const base = `http://127.0.0.1:${stack.ports[service]}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      expect((await ready.json()).checks.map((check: { name: string }) => check.name)).toEqual(
+        expect.arrayContaining(['postgres', 'kafka']),
+      );
+    }
+    const gatewayMetrics = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+    expect(gatewayMetrics).toMatch(/roster_http_requests_total\{[^}]*route="\/scim\/v2\/Users"[^}]*status="201"[^}]*\} [1-9]/);
+    expect(gatewayMetrics).toMatch(/roster_events_produced_total\{[^}]*\} [1-9]/);
+    expect(gatewayMetrics).toMatch(/roster_outbox_backlog\{[^}]*\} 0/);
+    const projectorMetrics = await (await fetch(`http://127.0.0.1:${stack.ports['directory-projector']}/metrics`)).text();
+    expect(projectorMetrics).toMatch(/roster_projector_events_applied_total\{[^}]*projection="directory"[^}]*\} [1-9]/);
+    expect(projectorMetrics).toMatch(/roster_projector_lag_events\{[^}]*projection="directory"/);
+  });
+
+  it('carries the caller’s correlation id onto the event it causes', async () => {
+    const tailnet = await stack.createTailnet('correlated');
+    const created = await tailnet.scim.request('POST', '/Users', oktaUser('traced.user@example.com'), {
+      'x-correlation-id': 'entra-cycle-42',
+    });
+    expect(created.headers.get('x-correlation-id')).toBe('entra-cycle-42');
+    const log = await stack.waitForLog((events) => events.some((event) => event.aggregateId === created.body.id));
+    expect(log.find((event) => event.aggregateId === created.body.id)?.correlationId).toBe('entra-cycle-42');
+  });
+});
