@@ -54,7 +54,7 @@ describe('operating Roster: credentials, health and metrics', () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
-      expect((await ready.json()).checks.map((check: { name: string }) => check.name)).toEqual(
+      expect(((await ready.json()) as { checks: { name: string }[] }).checks.map((check) => check.name)).toEqual(
         expect.arrayContaining(['postgres', 'kafka']),
       );
     }

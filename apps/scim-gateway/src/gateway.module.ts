@@ -6,8 +6,11 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import {
   CreateUserHandler,
+  DeleteUserHandler,
   GetUserHandler,
   ListUsersHandler,
+  PatchUserHandler,
+  ReplaceUserHandler,
   PG_POOL,
   READ_YOUR_WRITES_TIMEOUT_MS,
 } from '#roster/directory';
@@ -84,6 +87,9 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
         },
         ScimAuthGuard,
         CreateUserHandler,
+        ReplaceUserHandler,
+        PatchUserHandler,
+        DeleteUserHandler,
         GetUserHandler,
         ListUsersHandler,
         { provide: APP_FILTER, useClass: ScimExceptionFilter },

@@ -6,6 +6,10 @@
 export const EventTypes = {
   TailnetCreated: 1,
   UserCreated: 1,
+  UserUpdated: 1,
+  UserSuspended: 1,
+  UserReactivated: 1,
+  UserDeleted: 1,
 } as const;
 
 export type EventType = keyof typeof EventTypes;

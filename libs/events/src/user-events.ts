@@ -8,6 +8,24 @@ export type UserCreatedData = {
   attributes: UserAttributes;
 };
 
+/** The user's attributes other than `active` changed; carries the full new attributes. */
+export type UserUpdatedData = {
+  userId: string;
+  userName: string;
+  /** Top-level attribute names (extension URNs for extension attributes) whose value changed. */
+  changed: string[];
+  attributes: UserAttributes;
+};
+
+/** The IdP deactivated the user (`active: false`): the user loses access. */
+export type UserSuspendedData = { userId: string; userName: string };
+
+/** The IdP reactivated the user (`active: true`). */
+export type UserReactivatedData = { userId: string; userName: string };
+
+/** The user was hard-deleted; every membership of theirs ends with them. */
+export type UserDeletedData = { userId: string; userName: string };
+
 export type TailnetCreatedData = {
   tailnetId: string;
   name: string;

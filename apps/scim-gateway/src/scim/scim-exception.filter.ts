@@ -1,7 +1,7 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { UserNameTakenError, UserNotFoundError } from '#roster/directory';
+import { PreconditionFailedError, UserNameTakenError, UserNotFoundError } from '#roster/directory';
 import { ScimError } from '#roster/scim';
 import { ReadModelBehindError, VersionConflictError } from '#roster/write-model';
 import { LOGGER } from '../gateway.tokens.js';
@@ -20,6 +20,7 @@ export function toScimError(error: unknown): Mapped | undefined {
   }
   if (error instanceof UserNameTakenError) return { status: 409, detail: error.message, scimType: 'uniqueness' };
   if (error instanceof UserNotFoundError) return { status: 404, detail: `Resource ${error.userId} not found` };
+  if (error instanceof PreconditionFailedError) return { status: 412, detail: error.message };
   if (error instanceof VersionConflictError) {
     return { status: 409, detail: 'the resource was changed by another request at the same time; retry' };
   }

@@ -1,10 +1,22 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { CreateUserCommand, GetUserQuery, ListUsersQuery, type CreatedUser, type UserPage, type UserView } from '#roster/directory';
+import {
+  CreateUserCommand,
+  DeleteUserCommand,
+  GetUserQuery,
+  ListUsersQuery,
+  PatchUserCommand,
+  ReplaceUserCommand,
+  type CreatedUser,
+  type ModifiedUser,
+  type UserPage,
+  type UserView,
+} from '#roster/directory';
 import type { Actor } from '#roster/events';
 import { ROSTER_CONFIG, type RosterConfig } from '#roster/platform';
 import { identityProviderOf } from './identity-provider.js';
+import { ifMatchVersion } from './if-match.js';
 import { pagingOf } from './paging.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
 import { SCIM_CONTENT_TYPE, SCIM_SCHEMAS, etag } from './scim-media.js';
@@ -42,6 +54,43 @@ export class UsersController {
     return resource;
   }
 
+  @Put(':id')
+  async replace(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const modified = await this.commands.execute<ReplaceUserCommand, ModifiedUser>(
+      new ReplaceUserCommand(this.target(request, id, ifMatch), body, actorOf(request), request.correlationId!),
+    );
+    return this.respondWith(reply, modified);
+  }
+
+  /** Answers 200 with the resource: Entra accepts it as well as 204, and Okta wants the body. */
+  @Patch(':id')
+  async patch(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const modified = await this.commands.execute<PatchUserCommand, ModifiedUser>(
+      new PatchUserCommand(this.target(request, id, ifMatch), body, actorOf(request), request.correlationId!),
+    );
+    return this.respondWith(reply, modified);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Req() request: ScimRequest, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined) {
+    await this.commands.execute<DeleteUserCommand, ModifiedUser>(
+      new DeleteUserCommand(this.target(request, id, ifMatch), actorOf(request), request.correlationId!),
+    );
+  }
+
   @Get(':id')
   async get(@Req() request: ScimRequest, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const user = await this.queries.execute<GetUserQuery, UserView>(new GetUserQuery(request.principal!.tailnetId, id));
@@ -67,6 +116,20 @@ export class UsersController {
       itemsPerPage: page.users.length,
       Resources: page.users.map((user) => renderUser(this.baseUrl, user)),
     };
+  }
+  private target(request: ScimRequest, userId: string, ifMatch: string | undefined) {
+    return { tailnetId: request.principal!.tailnetId, userId, ifMatchVersion: ifMatchVersion(ifMatch) };
+  }
+
+  private respondWith(reply: FastifyReply, modified: ModifiedUser) {
+    void reply.header('content-type', SCIM_CONTENT_TYPE).header('etag', etag(modified.version));
+    return renderUser(this.baseUrl, {
+      id: modified.userId,
+      attributes: modified.state.attributes,
+      version: modified.version,
+      created: modified.state.created,
+      lastModified: modified.state.lastModified,
+    });
   }
 }
 

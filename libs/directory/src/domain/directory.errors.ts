@@ -10,3 +10,10 @@ export class UserNotFoundError extends Error {
     super(`user ${userId} not found`);
   }
 }
+
+/** The client's If-Match names a version the resource is no longer at (RFC 7644 §3.14). */
+export class PreconditionFailedError extends Error {
+  constructor(readonly currentVersion: number) {
+    super(`the resource has changed (it is now at version ${currentVersion}); read it again before changing it`);
+  }
+}

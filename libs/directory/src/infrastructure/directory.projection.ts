@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { LoggedEvent, UserCreatedData } from '#roster/events';
+import type { LoggedEvent, UserCreatedData, UserDeletedData, UserUpdatedData } from '#roster/events';
 import type { Projection } from '#roster/projector';
 import { createDirectoryTables } from './directory-tables.js';
 import { USER_COLUMN_NAMES, userColumns, userEmails } from './user-columns.js';
@@ -12,6 +12,10 @@ export class DirectoryProjection implements Projection {
 
   private readonly handlers: Partial<Record<LoggedEvent['type'], Handler>> = {
     UserCreated: (client, events) => this.usersCreated(client, events as LoggedEvent<UserCreatedData>[]),
+    UserUpdated: (client, events) => each(events as LoggedEvent<UserUpdatedData>[], (event) => this.userUpdated(client, event)),
+    UserSuspended: (client, events) => each(events, (event) => this.userActivity(client, event, false)),
+    UserReactivated: (client, events) => each(events, (event) => this.userActivity(client, event, true)),
+    UserDeleted: (client, events) => each(events as LoggedEvent<UserDeletedData>[], (event) => this.userDeleted(client, event)),
   };
 
   createTables(client: PoolClient): Promise<void> {
@@ -57,13 +61,66 @@ export class DirectoryProjection implements Projection {
         events.map((event) => event.aggregateVersion),
         events.map((event) => event.time),
         emails.map((email) => email.userId),
-        emails.map((email) => email.ordinal),
-        emails.map((email) => email.value),
-        emails.map((email) => email.type),
-        emails.map((email) => email.primary),
-        emails.map((email) => email.display),
+        ...emailArrays(emails),
         ...columnArrays,
       ],
     });
   }
+
+  /** Every change below is guarded by the row's version, so an event applied twice changes nothing the second time. */
+  private async userUpdated(client: PoolClient, event: LoggedEvent<UserUpdatedData>) {
+    const { userId, attributes } = event.data;
+    const columns = userColumns(attributes);
+    const first = 6;
+    const { rowCount } = await client.query({
+      name: 'directory-user-updated',
+      text: `UPDATE users SET resource = $3, version = $4, last_modified = $5,
+                    ${USER_COLUMN_NAMES.map((name, i) => `${name} = $${i + first}`).join(', ')}
+              WHERE tailnet_id = $1 AND id = $2 AND version < $4`,
+      values: [event.tailnetId, userId, JSON.stringify(attributes), event.aggregateVersion, event.time, ...Object.values(columns)],
+    });
+    if (rowCount === 0) return;
+    // Two statements: a row deleted and re-inserted under the same key within one statement would collide.
+    await client.query('DELETE FROM user_emails WHERE tailnet_id = $1 AND user_id = $2', [event.tailnetId, userId]);
+    await client.query({
+      name: 'directory-user-emails-inserted',
+      text: `INSERT INTO user_emails (tailnet_id, user_id, ordinal, value, type, "primary", display)
+             SELECT $1, $2, e.* FROM unnest($3::int[], $4::text[], $5::text[], $6::boolean[], $7::text[]) AS e`,
+      values: [event.tailnetId, userId, ...emailArrays(userEmails(attributes))],
+    });
+  }
+
+  private async userActivity(client: PoolClient, event: LoggedEvent, active: boolean) {
+    await client.query({
+      name: 'directory-user-activity',
+      text: `UPDATE users SET active = $3, version = $4, last_modified = $5,
+                    resource = (resource::jsonb || jsonb_build_object('active', $3::boolean))::json
+              WHERE tailnet_id = $1 AND id = $2 AND version < $4`,
+      values: [event.tailnetId, event.aggregateId, active, event.aggregateVersion, event.time],
+    });
+  }
+
+  private async userDeleted(client: PoolClient, event: LoggedEvent<UserDeletedData>) {
+    await client.query({
+      name: 'directory-user-deleted',
+      text: `WITH emails AS (DELETE FROM user_emails WHERE tailnet_id = $1 AND user_id = $2),
+                  memberships AS (DELETE FROM group_members WHERE tailnet_id = $1 AND user_id = $2)
+             DELETE FROM users WHERE tailnet_id = $1 AND id = $2 AND version < $3`,
+      values: [event.tailnetId, event.data.userId, event.aggregateVersion],
+    });
+  }
+}
+
+async function each<T>(events: T[], apply: (event: T) => Promise<void>): Promise<void> {
+  for (const event of events) await apply(event);
+}
+
+function emailArrays(emails: ReturnType<typeof userEmails>) {
+  return [
+    emails.map((email) => email.ordinal),
+    emails.map((email) => email.value),
+    emails.map((email) => email.type),
+    emails.map((email) => email.primary),
+    emails.map((email) => email.display),
+  ];
 }
