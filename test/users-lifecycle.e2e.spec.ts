@@ -156,4 +156,38 @@ describe('users through their whole life, as Okta and Entra ID send it', () => {
     expect(notEmail.body.detail).toMatch(/email/i);
     expect((await okta.get(`/Users/${mover.id}`)).body.userName).toBe('mover@example.com');
   });
+
+  it('pages, sorts and trims lists the way the validators and Okta imports walk them', async () => {
+    const tailnet = await stack.createTailnet('paging');
+    const client = new ScimClient(tailnet.scimUrl, tailnet.token);
+    const names = ['mia', 'liam', 'zoe', 'noah', 'ava', 'eli', 'ivy', 'leo', 'amy', 'max', 'kai', 'uma'];
+    for (const name of names) expect((await client.post('/Users', oktaUser(`${name}.test@example.com`))).status).toBe(201);
+
+    // Microsoft's validator: pages of five, each answering with the startIndex it was asked for.
+    const seen: string[] = [];
+    for (let page = 0; page * 5 < names.length; page++) {
+      const response = await client.get(`/Users?startIndex=${page * 5 + 1}&count=5`);
+      expect(response.body).toMatchObject({ totalResults: names.length, startIndex: page * 5 + 1 });
+      expect(typeof response.body.itemsPerPage).toBe('number');
+      seen.push(...response.body.Resources.map((user: { id: string }) => user.id));
+    }
+    expect(new Set(seen).size).toBe(names.length);
+
+    const sorted = await client.get('/Users?sortBy=userName&sortOrder=descending&count=3&attributes=userName');
+    expect(sorted.body.Resources.map((user: { userName: string }) => user.userName)).toEqual([
+      'zoe.test@example.com',
+      'uma.test@example.com',
+      'noah.test@example.com',
+    ]);
+    expect(Object.keys(sorted.body.Resources[0]).sort()).toEqual(['id', 'meta', 'schemas', 'userName']);
+    expect((await client.get('/Users?sortBy=nosuchattribute')).status).toBe(400);
+
+    const one = sorted.body.Resources[0].id;
+    const trimmed = await client.get(`/Users/${one}?excludedAttributes=emails,name`);
+    expect(trimmed.body).toMatchObject({ id: one, userName: 'zoe.test@example.com' });
+    expect(trimmed.body.emails).toBeUndefined();
+    expect(trimmed.body.name).toBeUndefined();
+    // Unknown query parameters are ignored.
+    expect((await client.get(`/Users/${one}?aadOptscim062020&foo=bar`)).status).toBe(200);
+  });
 });

@@ -5,7 +5,13 @@ import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import {
+  CreateGroupHandler,
   CreateUserHandler,
+  DeleteGroupHandler,
+  GetGroupHandler,
+  ListGroupsHandler,
+  PatchGroupHandler,
+  ReplaceGroupHandler,
   DeleteUserHandler,
   GetUserHandler,
   ListUsersHandler,
@@ -30,8 +36,12 @@ import {
 import { TokenAuthenticator } from '#roster/tailnets';
 import { AggregateStore, ReadFence } from '#roster/write-model';
 import { KAFKA, LOGGER } from './gateway.tokens.js';
+import { DiscoveryController } from './scim/discovery.controller.js';
+import { TailnetRateLimitGuard } from './scim/rate-limit.guard.js';
 import { ScimAuthGuard } from './scim/scim-auth.guard.js';
 import { ScimExceptionFilter } from './scim/scim-exception.filter.js';
+import { TailnetRateLimiter } from './scim/tailnet-rate-limiter.js';
+import { GroupsController } from './scim/groups.controller.js';
 import { UsersController } from './scim/users.controller.js';
 
 export type GatewayContext = { config: RosterConfig; logger: Logger; metrics: RosterMetrics };
@@ -42,7 +52,7 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
     return {
       module: GatewayModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersController, HealthController],
+      controllers: [UsersController, GroupsController, DiscoveryController, HealthController],
       providers: [
         { provide: ROSTER_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -86,12 +96,20 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
           useFactory: (pool: pg.Pool, kafka: Kafka) => [postgresCheck(pool), kafkaCheck(kafka)],
         },
         ScimAuthGuard,
+        { provide: TailnetRateLimiter, useValue: new TailnetRateLimiter(config.scimRateLimit) },
+        TailnetRateLimitGuard,
         CreateUserHandler,
         ReplaceUserHandler,
         PatchUserHandler,
         DeleteUserHandler,
         GetUserHandler,
         ListUsersHandler,
+        CreateGroupHandler,
+        ReplaceGroupHandler,
+        PatchGroupHandler,
+        DeleteGroupHandler,
+        GetGroupHandler,
+        ListGroupsHandler,
         { provide: APP_FILTER, useClass: ScimExceptionFilter },
       ],
     };

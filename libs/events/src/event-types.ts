@@ -10,6 +10,12 @@ export const EventTypes = {
   UserSuspended: 1,
   UserReactivated: 1,
   UserDeleted: 1,
+  GroupCreated: 1,
+  GroupRenamed: 1,
+  GroupExternalIdChanged: 1,
+  GroupMemberAdded: 1,
+  GroupMemberRemoved: 1,
+  GroupDeleted: 1,
 } as const;
 
 export type EventType = keyof typeof EventTypes;

@@ -33,23 +33,23 @@ export class Stack {
     readonly brokers: string,
     readonly namespace: string,
     readonly ports: Record<ServiceName, number>,
+    private readonly extraEnv: NodeJS.ProcessEnv,
   ) {
     this.kafka = new Kafka({ clientId: 'roster-testkit', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
     this.topics = topicsFor(namespace);
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   }
 
-  static async start(name: string, infra: Infra): Promise<Stack> {
+  /** `env` is merged last into the environment of every service and CLI run, e.g. to lower a limit for a test. */
+  static async start(name: string, infra: Infra, env: NodeJS.ProcessEnv = {}): Promise<Stack> {
     if (!existsSync(join(root, 'dist/apps/scim-gateway/src/main.js'))) {
       throw new Error('dist/ is missing: run `npm run build` first (npm test and npm run bench do)');
     }
     const suffix = randomBytes(4).toString('hex');
     const url = new URL(infra.databaseUrl);
     url.pathname = `/roster_${name.replace(/\W/g, '_')}_${suffix}`;
-    const stack = new Stack(url.toString(), infra.brokers, `${name}-${suffix}.`, {
-      'scim-gateway': await freePort(),
-      'directory-projector': await freePort(),
-    });
+    const ports = { 'scim-gateway': await freePort(), 'directory-projector': await freePort() };
+    const stack = new Stack(url.toString(), infra.brokers, `${name}-${suffix}.`, ports, env);
     await stack.startService('scim-gateway');
     await stack.startService('directory-projector');
     return stack;
@@ -65,6 +65,7 @@ export class Stack {
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       // Ready means fully caught up, so waiting for /readyz is a precise synchronisation point.
       PROJECTOR_READY_MAX_LAG: '0',
+      ...this.extraEnv,
     };
   }
 

@@ -1,12 +1,20 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { PreconditionFailedError, UserNameTakenError, UserNotFoundError } from '#roster/directory';
+import {
+  GroupNameTakenError,
+  GroupNotFoundError,
+  PreconditionFailedError,
+  UnknownMemberError,
+  UserNameTakenError,
+  UserNotFoundError,
+} from '#roster/directory';
 import { ScimError } from '#roster/scim';
 import { ReadModelBehindError, VersionConflictError } from '#roster/write-model';
 import { LOGGER } from '../gateway.tokens.js';
 import { ScimUnauthorizedError } from './scim-auth.guard.js';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './scim-media.js';
+import { RateLimitedError } from './tailnet-rate-limiter.js';
 
 type Mapped = { status: number; detail: string; scimType?: string; headers?: Record<string, string> };
 
@@ -18,8 +26,14 @@ export function toScimError(error: unknown): Mapped | undefined {
   if (error instanceof ScimUnauthorizedError) {
     return { status: 401, detail: error.message, headers: { 'www-authenticate': 'Bearer realm="roster-scim"' } };
   }
+  if (error instanceof RateLimitedError) {
+    return { status: 429, detail: error.message, headers: { 'retry-after': String(error.retryAfterSeconds) } };
+  }
   if (error instanceof UserNameTakenError) return { status: 409, detail: error.message, scimType: 'uniqueness' };
   if (error instanceof UserNotFoundError) return { status: 404, detail: `Resource ${error.userId} not found` };
+  if (error instanceof GroupNameTakenError) return { status: 409, detail: error.message, scimType: 'uniqueness' };
+  if (error instanceof GroupNotFoundError) return { status: 404, detail: `Resource ${error.groupId} not found` };
+  if (error instanceof UnknownMemberError) return { status: 400, detail: error.message, scimType: 'invalidValue' };
   if (error instanceof PreconditionFailedError) return { status: 412, detail: error.message };
   if (error instanceof VersionConflictError) {
     return { status: 409, detail: 'the resource was changed by another request at the same time; retry' };

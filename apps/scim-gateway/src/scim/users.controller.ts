@@ -13,18 +13,19 @@ import {
   type UserPage,
   type UserView,
 } from '#roster/directory';
-import type { Actor } from '#roster/events';
 import { ROSTER_CONFIG, type RosterConfig } from '#roster/platform';
-import { identityProviderOf } from './identity-provider.js';
+import { selectAttributes, type AttributeSelection } from '#roster/scim';
 import { ifMatchVersion } from './if-match.js';
 import { pagingOf } from './paging.js';
+import { actorOf, sortOrderOf, type ListParameters } from './request-parameters.js';
+import { TailnetRateLimitGuard } from './rate-limit.guard.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
 import { SCIM_CONTENT_TYPE, SCIM_SCHEMAS, etag } from './scim-media.js';
 import type { ScimRequest } from './scim-principal.js';
 import { renderUser } from './user-resource.js';
 
 @Controller('scim/v2/Users')
-@UseGuards(ScimAuthGuard)
+@UseGuards(ScimAuthGuard, TailnetRateLimitGuard)
 export class UsersController {
   private readonly baseUrl: string;
 
@@ -92,21 +93,26 @@ export class UsersController {
   }
 
   @Get(':id')
-  async get(@Req() request: ScimRequest, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Req() request: ScimRequest,
+    @Param('id') id: string,
+    @Query() selection: AttributeSelection,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const user = await this.queries.execute<GetUserQuery, UserView>(new GetUserQuery(request.principal!.tailnetId, id));
     void reply.header('content-type', SCIM_CONTENT_TYPE).header('etag', etag(user.version));
-    return renderUser(this.baseUrl, user);
+    return selectAttributes('User', renderUser(this.baseUrl, user), selection);
   }
 
   @Get()
   async list(
     @Req() request: ScimRequest,
-    @Query() query: { filter?: string; startIndex?: string; count?: string },
+    @Query() query: ListParameters,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { startIndex, count } = pagingOf(query);
     const page = await this.queries.execute<ListUsersQuery, UserPage>(
-      new ListUsersQuery(request.principal!.tailnetId, query.filter, startIndex, count),
+      new ListUsersQuery(request.principal!.tailnetId, query.filter, startIndex, count, query.sortBy, sortOrderOf(query.sortOrder)),
     );
     void reply.header('content-type', SCIM_CONTENT_TYPE);
     return {
@@ -114,9 +120,10 @@ export class UsersController {
       totalResults: page.totalResults,
       startIndex: page.startIndex,
       itemsPerPage: page.users.length,
-      Resources: page.users.map((user) => renderUser(this.baseUrl, user)),
+      Resources: page.users.map((user) => selectAttributes('User', renderUser(this.baseUrl, user), query)),
     };
   }
+
   private target(request: ScimRequest, userId: string, ifMatch: string | undefined) {
     return { tailnetId: request.principal!.tailnetId, userId, ifMatchVersion: ifMatchVersion(ifMatch) };
   }
@@ -131,9 +138,4 @@ export class UsersController {
       lastModified: modified.state.lastModified,
     });
   }
-}
-
-function actorOf(request: ScimRequest): Actor {
-  const idp = identityProviderOf(request.headers['user-agent']);
-  return { kind: 'scim-token', id: request.principal!.tokenId, ...(idp ? { idp } : {}) };
 }

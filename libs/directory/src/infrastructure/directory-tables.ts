@@ -57,7 +57,6 @@ export async function createDirectoryTables(client: { query(text: string): Promi
       id uuid NOT NULL,
       display_name text NOT NULL,
       external_id text,
-      resource json NOT NULL,
       version integer NOT NULL,
       created_at timestamptz NOT NULL,
       last_modified timestamptz NOT NULL,

@@ -1,5 +1,15 @@
 import type { PoolClient } from 'pg';
-import type { LoggedEvent, UserCreatedData, UserDeletedData, UserUpdatedData } from '#roster/events';
+import type {
+  GroupCreatedData,
+  GroupExternalIdChangedData,
+  GroupMemberAddedData,
+  GroupMemberRemovedData,
+  GroupRenamedData,
+  LoggedEvent,
+  UserCreatedData,
+  UserDeletedData,
+  UserUpdatedData,
+} from '#roster/events';
 import type { Projection } from '#roster/projector';
 import { createDirectoryTables } from './directory-tables.js';
 import { USER_COLUMN_NAMES, userColumns, userEmails } from './user-columns.js';
@@ -16,6 +26,13 @@ export class DirectoryProjection implements Projection {
     UserSuspended: (client, events) => each(events, (event) => this.userActivity(client, event, false)),
     UserReactivated: (client, events) => each(events, (event) => this.userActivity(client, event, true)),
     UserDeleted: (client, events) => each(events as LoggedEvent<UserDeletedData>[], (event) => this.userDeleted(client, event)),
+    GroupCreated: (client, events) => each(events as LoggedEvent<GroupCreatedData>[], (event) => this.groupCreated(client, event)),
+    GroupRenamed: (client, events) => each(events as LoggedEvent<GroupRenamedData>[], (event) => this.groupRenamed(client, event)),
+    GroupExternalIdChanged: (client, events) =>
+      each(events as LoggedEvent<GroupExternalIdChangedData>[], (event) => this.groupExternalIdChanged(client, event)),
+    GroupMemberAdded: (client, events) => this.membersChanged(client, events as LoggedEvent<GroupMemberAddedData>[], 'added'),
+    GroupMemberRemoved: (client, events) => this.membersChanged(client, events as LoggedEvent<GroupMemberRemovedData>[], 'removed'),
+    GroupDeleted: (client, events) => each(events, (event) => this.groupDeleted(client, event)),
   };
 
   createTables(client: PoolClient): Promise<void> {
@@ -109,7 +126,73 @@ export class DirectoryProjection implements Projection {
       values: [event.tailnetId, event.data.userId, event.aggregateVersion],
     });
   }
+
+  private async groupCreated(client: PoolClient, event: LoggedEvent<GroupCreatedData>) {
+    const { groupId, displayName, externalId } = event.data;
+    await client.query({
+      name: 'directory-group-created',
+      text: `INSERT INTO groups (tailnet_id, id, display_name, external_id, version, created_at, last_modified)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (tailnet_id, id) DO NOTHING`,
+      values: [event.tailnetId, groupId, displayName, externalId, event.aggregateVersion, event.time],
+    });
+  }
+
+  private async groupRenamed(client: PoolClient, event: LoggedEvent<GroupRenamedData>) {
+    await client.query({
+      name: 'directory-group-renamed',
+      text: `UPDATE groups SET display_name = $3, version = $4, last_modified = $5
+              WHERE tailnet_id = $1 AND id = $2 AND version < $4`,
+      values: [event.tailnetId, event.data.groupId, event.data.to, event.aggregateVersion, event.time],
+    });
+  }
+
+  private async groupExternalIdChanged(client: PoolClient, event: LoggedEvent<GroupExternalIdChangedData>) {
+    await client.query({
+      name: 'directory-group-external-id',
+      text: `UPDATE groups SET external_id = $3, version = $4, last_modified = $5
+              WHERE tailnet_id = $1 AND id = $2 AND version < $4`,
+      values: [event.tailnetId, event.data.groupId, event.data.externalId, event.aggregateVersion, event.time],
+    });
+  }
+
+  /**
+   * A run of member events (a 5,000-member PATCH arrives as one run) becomes one statement per group: the group's
+   * version guard is checked against the run's first event, so a run applied twice changes nothing.
+   */
+  private async membersChanged(client: PoolClient, events: LoggedEvent<GroupMemberAddedData | GroupMemberRemovedData>[], change: 'added' | 'removed') {
+    const byGroup = new Map<string, LoggedEvent<GroupMemberAddedData | GroupMemberRemovedData>[]>();
+    for (const event of events) byGroup.set(event.data.groupId, [...(byGroup.get(event.data.groupId) ?? []), event]);
+    for (const [groupId, run] of byGroup) {
+      const first = run[0];
+      const last = run[run.length - 1];
+      const memberChange =
+        change === 'added'
+          ? `INSERT INTO group_members (tailnet_id, group_id, user_id)
+             SELECT $1, $2, u FROM unnest($3::uuid[]) AS u WHERE EXISTS (SELECT 1 FROM guarded)
+             ON CONFLICT DO NOTHING`
+          : `DELETE FROM group_members m USING unnest($3::uuid[]) AS u
+              WHERE EXISTS (SELECT 1 FROM guarded) AND m.tailnet_id = $1 AND m.group_id = $2 AND m.user_id = u`;
+      await client.query({
+        name: `directory-members-${change}`,
+        text: `WITH guarded AS (
+                 UPDATE groups SET version = $5, last_modified = $6
+                  WHERE tailnet_id = $1 AND id = $2 AND version < $4 RETURNING 1)
+               ${memberChange}`,
+        values: [first.tailnetId, groupId, run.map((event) => event.data.userId), first.aggregateVersion, last.aggregateVersion, last.time],
+      });
+    }
+  }
+
+  private async groupDeleted(client: PoolClient, event: LoggedEvent) {
+    await client.query({
+      name: 'directory-group-deleted',
+      text: `WITH members AS (DELETE FROM group_members WHERE tailnet_id = $1 AND group_id = $2)
+             DELETE FROM groups WHERE tailnet_id = $1 AND id = $2 AND version < $3`,
+      values: [event.tailnetId, event.aggregateId, event.aggregateVersion],
+    });
+  }
 }
+
 
 async function each<T>(events: T[], apply: (event: T) => Promise<void>): Promise<void> {
   for (const event of events) await apply(event);

@@ -27,6 +27,8 @@ const schema = z.object({
   READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   PROJECTOR_READY_MAX_LAG: z.coerce.number().int().min(0).default(1_000),
   SCIM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  SCIM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(200),
+  SCIM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(400),
 });
 
 export type RosterConfig = {
@@ -40,6 +42,7 @@ export type RosterConfig = {
   readYourWritesTimeoutMs: number;
   projectorReadyMaxLag: number;
   scimMaxBodyBytes: number;
+  scimRateLimit: { perSecond: number; burst: number };
 };
 
 export class ConfigurationError extends Error {
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultPort: number): RosterC
     readYourWritesTimeoutMs: values.READ_YOUR_WRITES_TIMEOUT_MS,
     projectorReadyMaxLag: values.PROJECTOR_READY_MAX_LAG,
     scimMaxBodyBytes: values.SCIM_MAX_BODY_BYTES,
+    scimRateLimit: { perSecond: values.SCIM_RATE_LIMIT_PER_SECOND, burst: values.SCIM_RATE_LIMIT_BURST },
   };
 }
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type pg from 'pg';
-import { compileFilter, parseFilter, DIRECTORY_USER_FILTER_MAPPING } from '#roster/scim';
+import { compileFilter, DIRECTORY_USER_FILTER_MAPPING, parseFilter, sortExpression } from '#roster/scim';
 import { ReadFence } from '#roster/write-model';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
 import { toUserView, type UserRow } from '../user-view.js';
@@ -15,9 +15,13 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
     private readonly fence: ReadFence,
   ) {}
 
-  async execute({ tailnetId, filter, startIndex, count }: ListUsersQuery): Promise<UserPage> {
-    // Parse before waiting, so a bad filter is refused at once.
+  async execute({ tailnetId, filter, startIndex, count, sortBy, sortOrder }: ListUsersQuery): Promise<UserPage> {
+    // Parse before waiting, so a bad filter or sort is refused at once.
     const where = filter ? compileFilter(parseFilter(filter), DIRECTORY_USER_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
+    // Creation order breaks ties, so paging is stable whatever the sort (Okta pages through imports).
+    const order = sortBy
+      ? `${sortExpression(sortBy, DIRECTORY_USER_FILTER_MAPPING)} ${sortOrder === 'descending' ? 'DESC' : 'ASC'} NULLS LAST, u.created_at, u.id`
+      : 'u.created_at, u.id';
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const params = [tailnetId, ...where.params];
     // Page and total as two queries, run side by side: a window count would make every page scan every match.
@@ -26,7 +30,7 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
         `SELECT id, resource, version, created_at, last_modified
            FROM directory.users u
           WHERE u.tailnet_id = $1 AND (${where.sql})
-          ORDER BY u.created_at, u.id
+          ORDER BY ${order}
           OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
         [...params, startIndex - 1, count],
       ),

@@ -1,12 +1,14 @@
 import type { UserView } from '../user-view.js';
 
-/** A page of a tailnet's users, optionally filtered (RFC 7644 §3.4.2). `startIndex` is 1-based. */
+/** A page of a tailnet's users, optionally filtered and sorted (RFC 7644 §3.4.2). `startIndex` is 1-based. */
 export class ListUsersQuery {
   constructor(
     readonly tailnetId: string,
     readonly filter: string | undefined,
     readonly startIndex: number,
     readonly count: number,
+    readonly sortBy?: string,
+    readonly sortOrder?: 'ascending' | 'descending',
   ) {}
 }
 

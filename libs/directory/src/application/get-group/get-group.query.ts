@@ -1,0 +1,7 @@
+export class GetGroupQuery {
+  constructor(
+    readonly tailnetId: string,
+    readonly groupId: string,
+    readonly withMembers: boolean,
+  ) {}
+}

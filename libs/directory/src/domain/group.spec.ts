@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { GroupNotFoundError } from './directory.errors.js';
+import { changeGroup, createGroup, deleteGroup, groupNameKey } from './group.js';
+
+const causation = { actor: { kind: 'scim-token' as const, id: 'tok' }, correlationId: 'c1', time: '2026-11-23T05:00:00.000Z' };
+const types = (events: { type: string; aggregateVersion: number }[]) => events.map((e) => [e.type, e.aggregateVersion]);
+
+describe('groups', () => {
+  const created = createGroup('t1', { displayName: 'Sales', externalId: 'ext-1', members: [] }, causation, 'g1');
+  const current = { version: 1, state: created.state };
+
+  it('records GroupCreated, then one GroupMemberAdded per initial member', () => {
+    const withMembers = createGroup('t1', { displayName: 'Eng', externalId: null, members: ['u1', 'u2', 'u1'] }, causation, 'g2');
+    expect(types(withMembers.events)).toEqual([
+      ['GroupCreated', 1],
+      ['GroupMemberAdded', 2],
+      ['GroupMemberAdded', 3],
+    ]);
+    expect(withMembers.state.members).toEqual(['u1', 'u2']);
+  });
+
+  it('records a rename with where it came from', () => {
+    const renamed = changeGroup('t1', 'g1', current, { displayName: 'Sales EMEA', externalId: 'ext-1', members: [] }, causation);
+    expect(types(renamed.events)).toEqual([['GroupRenamed', 2]]);
+    expect(renamed.events[0].data).toEqual({ groupId: 'g1', from: 'Sales', to: 'Sales EMEA' });
+  });
+
+  it('records removals and additions as a replace of all members (Okta Push Now)', () => {
+    const state = { ...current.state, members: ['u1', 'u2'] };
+    const change = changeGroup('t1', 'g1', { version: 3, state }, { displayName: 'Sales', externalId: 'ext-1', members: ['u2', 'u3'] }, causation);
+    expect(change.events.map((e) => [e.type, e.data.userId, e.aggregateVersion])).toEqual([
+      ['GroupMemberRemoved', 'u1', 4],
+      ['GroupMemberAdded', 'u3', 5],
+    ]);
+    expect(change.added).toEqual(['u3']);
+  });
+
+  it('records nothing for an unchanged group, and no removal for a member whose user is gone', () => {
+    expect(changeGroup('t1', 'g1', current, { displayName: 'Sales', externalId: 'ext-1', members: [] }, causation).events).toEqual([]);
+    const state = { ...current.state, members: ['u1', 'gone'] };
+    const change = changeGroup('t1', 'g1', { version: 3, state }, { displayName: 'Sales', externalId: 'ext-1', members: ['u1'] }, causation, new Set(['gone']));
+    expect(change.events).toEqual([]);
+  });
+
+  it('adds five thousand members as five thousand events of one change', () => {
+    const members = Array.from({ length: 5000 }, (_, i) => `u${i}`);
+    const change = changeGroup('t1', 'g1', current, { displayName: 'Sales', externalId: 'ext-1', members }, causation);
+    expect(change.events).toHaveLength(5000);
+    expect(change.events[4999].aggregateVersion).toBe(5001);
+  });
+
+  it('deletes, after which the group cannot change', () => {
+    const deleted = deleteGroup('t1', 'g1', current, causation);
+    expect(types(deleted.events)).toEqual([['GroupDeleted', 2]]);
+    expect(() => changeGroup('t1', 'g1', { version: 2, state: deleted.state }, { displayName: 'x', externalId: null, members: [] }, causation)).toThrow(
+      GroupNotFoundError,
+    );
+  });
+
+  it('compares names as the policy file sees them', () => {
+    expect(groupNameKey('Sales Team')).toBe(groupNameKey('sales team'));
+  });
+});

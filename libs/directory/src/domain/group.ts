@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import {
+  EventTypes,
+  type EventEnvelope,
+  type EventType,
+  type GroupCreatedData,
+  type GroupDeletedData,
+  type GroupExternalIdChangedData,
+  type GroupMemberAddedData,
+  type GroupMemberRemovedData,
+  type GroupRenamedData,
+} from '#roster/events';
+import { GroupNotFoundError } from './directory.errors.js';
+import type { Causation } from './user.js';
+
+/** The write-side state of a group. `members` are user ids, in the order they were added. */
+export type GroupState = {
+  displayName: string;
+  externalId: string | null;
+  members: string[];
+  created: string;
+  lastModified: string;
+  deleted?: true;
+};
+
+/** What a command wants the group to be; membership is given as the full desired list. */
+export type GroupTarget = { displayName: string; externalId: string | null; members: string[] };
+
+export type GroupChange = { state: GroupState; events: EventEnvelope[]; added: string[] };
+
+/** Policy files name a synced group by its lowercased displayName, so that is what must be unique. */
+export function groupNameKey(displayName: string): string {
+  return displayName.normalize('NFC').toLowerCase();
+}
+
+export function groupNameClaim(displayName: string) {
+  return { scope: 'groupName', key: groupNameKey(displayName) };
+}
+
+type EventFactory = <TData extends Record<string, unknown>>(type: EventType, data: TData) => EventEnvelope<TData>;
+
+function eventFactory(tailnetId: string, groupId: string, fromVersion: number, causation: Causation): EventFactory {
+  let version = fromVersion;
+  return (type, data) => ({
+    id: randomUUID(),
+    type,
+    schemaVersion: EventTypes[type],
+    tailnetId,
+    aggregateType: 'Group',
+    aggregateId: groupId,
+    aggregateVersion: ++version,
+    time: causation.time,
+    actor: causation.actor,
+    correlationId: causation.correlationId,
+    data,
+  });
+}
+
+export function createGroup(tailnetId: string, target: GroupTarget, causation: Causation, groupId: string = randomUUID()): GroupChange {
+  const next = eventFactory(tailnetId, groupId, 0, causation);
+  const members = unique(target.members);
+  const events: EventEnvelope[] = [
+    next<GroupCreatedData>('GroupCreated', { groupId, displayName: target.displayName, externalId: target.externalId }),
+    ...members.map((userId) => next<GroupMemberAddedData>('GroupMemberAdded', { groupId, userId })),
+  ];
+  const state: GroupState = {
+    displayName: target.displayName,
+    externalId: target.externalId,
+    members,
+    created: causation.time,
+    lastModified: causation.time,
+  };
+  return { state, events, added: members };
+}
+
+/**
+ * Moves a group to `target`: a rename, an externalId change, and one GroupMemberAdded / GroupMemberRemoved per
+ * member that joins or leaves (a 5,000-member PATCH is one command and one statement, with 5,000 events).
+ * Members in `silentlyGone` (users deleted since they joined; their UserDeleted already ended the membership)
+ * leave without an event.
+ */
+export function changeGroup(
+  tailnetId: string,
+  groupId: string,
+  current: { version: number; state: GroupState },
+  target: GroupTarget,
+  causation: Causation,
+  silentlyGone: ReadonlySet<string> = new Set(),
+): GroupChange {
+  assertExists(groupId, current.state);
+  const next = eventFactory(tailnetId, groupId, current.version, causation);
+  const events: EventEnvelope[] = [];
+  if (target.displayName !== current.state.displayName) {
+    events.push(next<GroupRenamedData>('GroupRenamed', { groupId, from: current.state.displayName, to: target.displayName }));
+  }
+  if (target.externalId !== current.state.externalId) {
+    events.push(next<GroupExternalIdChangedData>('GroupExternalIdChanged', { groupId, externalId: target.externalId }));
+  }
+  const before = new Set(current.state.members);
+  const members = unique(target.members);
+  const after = new Set(members);
+  const added = members.filter((userId) => !before.has(userId));
+  for (const userId of current.state.members) {
+    if (!after.has(userId) && !silentlyGone.has(userId)) events.push(next<GroupMemberRemovedData>('GroupMemberRemoved', { groupId, userId }));
+  }
+  for (const userId of added) events.push(next<GroupMemberAddedData>('GroupMemberAdded', { groupId, userId }));
+  // Only departed-and-deleted users dropped out: nothing to record, and the next change will drop them again.
+  if (events.length === 0) return { state: current.state, events, added };
+  const state: GroupState = { ...current.state, ...target, members, lastModified: causation.time };
+  return { state, events, added };
+}
+
+export function deleteGroup(tailnetId: string, groupId: string, current: { version: number; state: GroupState }, causation: Causation): GroupChange {
+  assertExists(groupId, current.state);
+  const next = eventFactory(tailnetId, groupId, current.version, causation);
+  const deleted = next<GroupDeletedData>('GroupDeleted', { groupId, displayName: current.state.displayName });
+  return { state: { ...current.state, members: [], deleted: true, lastModified: causation.time }, events: [deleted], added: [] };
+}
+
+function assertExists(groupId: string, state: GroupState): void {
+  if (state.deleted) throw new GroupNotFoundError(groupId);
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
