@@ -4,3 +4,4 @@ export * from './event-types.js';
 export * from './group-events.js';
 export * from './topics.js';
 export * from './user-events.js';
+export * from './identifiers.js';

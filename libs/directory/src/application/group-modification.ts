@@ -4,9 +4,9 @@ import { AggregateStore, ClaimTakenError, VersionConflictError } from '#roster/w
 import { GroupNameTakenError, GroupNotFoundError, PreconditionFailedError, UnknownMemberError } from '../domain/directory.errors.js';
 import { changeGroup, groupNameClaim, groupNameKey, type GroupChange, type GroupState, type GroupTarget } from '../domain/group.js';
 import type { Causation } from '../domain/user.js';
+import { isRosterId } from '#roster/events';
 
 const ATTEMPTS = 3;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type GroupTargetRef = { tailnetId: string; groupId: string; ifMatchVersion?: number };
 
@@ -23,7 +23,7 @@ export function groupTargetOf(group: ScimGroup): GroupTarget {
 
 /** The ids among `ids` that are live users of the tailnet (not deleted), in one query. */
 export async function liveUsers(pool: pg.Pool, tailnetId: string, ids: string[]): Promise<Set<string>> {
-  const candidates = ids.filter((id) => UUID.test(id));
+  const candidates = ids.filter(isRosterId);
   if (candidates.length === 0) return new Set();
   const { rows } = await pool.query<{ id: string }>({
     name: 'directory-live-users',
@@ -50,7 +50,7 @@ export async function modifyGroup(
   causation: Causation,
   decide: (current: { version: number; state: GroupState }) => GroupChange | GroupTarget,
 ): Promise<ModifiedGroup> {
-  if (!UUID.test(groupId)) throw new GroupNotFoundError(groupId);
+  if (!isRosterId(groupId)) throw new GroupNotFoundError(groupId);
   for (let attempt = 1; ; attempt++) {
     const current = await store.load<GroupState>(pool, tailnetId, groupId);
     if (!current || current.aggregateType !== 'Group' || current.state.deleted) throw new GroupNotFoundError(groupId);

@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { AggregateStore, ClaimTakenError, VersionConflictError } from '#roster/write-model';
 import { PreconditionFailedError, UserNameTakenError, UserNotFoundError } from '../domain/directory.errors.js';
 import { userNameClaim, userNameKey, type UserChange, type UserState } from '../domain/user.js';
+import { isRosterId } from '#roster/events';
 
 const ATTEMPTS = 3;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ModifiedUser = { userId: string; version: number; state: UserState };
 
@@ -21,7 +21,7 @@ export async function modifyUser(
   { tailnetId, userId, ifMatchVersion }: UserTarget,
   decide: (current: { version: number; state: UserState }) => UserChange,
 ): Promise<ModifiedUser> {
-  if (!UUID.test(userId)) throw new UserNotFoundError(userId);
+  if (!isRosterId(userId)) throw new UserNotFoundError(userId);
   for (let attempt = 1; ; attempt++) {
     const current = await store.load<UserState>(pool, tailnetId, userId);
     if (!current || current.aggregateType !== 'User' || current.state.deleted) throw new UserNotFoundError(userId);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { EventTypes, type Actor, type EventEnvelope, type TailnetCreatedData } from '#roster/events';
+import { EventTypes, isRosterId, type Actor, type EventEnvelope, type TailnetCreatedData } from '#roster/events';
 import { appendToOutbox } from '#roster/outbox';
 import { ApiTokenEntity, TailnetEntity, isUniqueViolation } from '#roster/platform';
 import { issueToken, type ApiTokenKind } from '../domain/api-token.js';
@@ -51,8 +51,7 @@ export class TailnetService {
   /** Finds a tailnet by id or by name (case-insensitive). */
   async find(tailnetRef: string): Promise<TailnetEntity> {
     const repository = this.dataSource.getRepository(TailnetEntity);
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tailnetRef);
-    const tailnet = isUuid
+    const tailnet = isRosterId(tailnetRef)
       ? await repository.findOneBy({ id: tailnetRef })
       : await repository.createQueryBuilder('t').where('lower(t.name) = lower(:name)', { name: tailnetRef }).getOne();
     if (!tailnet) throw new TailnetNotFoundError(`no tailnet "${tailnetRef}"`);

@@ -6,8 +6,8 @@ import { GroupNotFoundError } from '../../domain/directory.errors.js';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
 import { GROUP_COLUMNS, toGroupViews, type GroupView } from '../group-view.js';
 import { GetGroupQuery } from './get-group.query.js';
+import { isRosterId } from '#roster/events';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @QueryHandler(GetGroupQuery)
 export class GetGroupHandler implements IQueryHandler<GetGroupQuery, GroupView> {
@@ -18,7 +18,7 @@ export class GetGroupHandler implements IQueryHandler<GetGroupQuery, GroupView> 
   ) {}
 
   async execute({ tailnetId, groupId, withMembers }: GetGroupQuery): Promise<GroupView> {
-    if (!UUID.test(groupId)) throw new GroupNotFoundError(groupId);
+    if (!isRosterId(groupId)) throw new GroupNotFoundError(groupId);
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const { rows } = await this.pool.query({
       name: 'directory-get-group',

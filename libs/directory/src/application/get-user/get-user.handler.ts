@@ -6,8 +6,8 @@ import { UserNotFoundError } from '../../domain/directory.errors.js';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
 import { toUserView, type UserRow, type UserView } from '../user-view.js';
 import { GetUserQuery } from './get-user.query.js';
+import { isRosterId } from '#roster/events';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @QueryHandler(GetUserQuery)
 export class GetUserHandler implements IQueryHandler<GetUserQuery, UserView> {
@@ -18,7 +18,7 @@ export class GetUserHandler implements IQueryHandler<GetUserQuery, UserView> {
   ) {}
 
   async execute({ tailnetId, userId }: GetUserQuery): Promise<UserView> {
-    if (!UUID.test(userId)) throw new UserNotFoundError(userId);
+    if (!isRosterId(userId)) throw new UserNotFoundError(userId);
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const { rows } = await this.pool.query<UserRow>({
       name: 'directory-get-user',

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScimClient, oktaUser, type Stack } from '#roster/testkit';
+import { startStack } from './support/stack.js';
+
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+describe('SCIM protocol edges: media types, limits, mutability, null updates, tenant isolation of groups', () => {
+  let stack: Stack;
+  let client: ScimClient;
+
+  beforeAll(async () => {
+    stack = await startStack('protocol', { SCIM_MAX_BODY_BYTES: '65536' });
+    client = (await stack.createTailnet('protocol')).scim;
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('accepts application/json as well as application/scim+json, and always answers application/scim+json', async () => {
+    const created = await client.request('POST', '/Users', oktaUser('plain.json@example.com'), { 'content-type': 'application/json' });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+  });
+
+  it('answers 413 with a SCIM error for a body over the limit', async () => {
+    const huge = oktaUser('huge.body@example.com', { title: 'x'.repeat(70_000) });
+    const response = await client.post('/Users', huge);
+    expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ status: '413', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
+  });
+
+  it('refuses to change a read-only attribute through PATCH with 400 mutability', async () => {
+    const user = (await client.post('/Users', oktaUser('immutable.id@example.com'))).body;
+    const response = await client.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'id', value: 'other' }] });
+    expect(response.status).toBe(400);
+    expect(response.body.scimType).toBe('mutability');
+    expect((await client.get(`/Users/${user.id}`)).body.meta.version).toBe('W/"1"');
+  });
+
+  it("clears optional attributes patched to empty strings and then to null (Microsoft's null-update test)", async () => {
+    const user = (await client.post('/Users', oktaUser('null.update@example.com', { title: 'Engineer', nickName: 'Nulls' }))).body;
+    const empty = await client.request('PATCH', `/Users/${user.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: 'Replace', path: 'title', value: '' },
+        { op: 'Replace', path: 'nickName', value: '' },
+      ],
+    });
+    expect(empty.status).toBe(200);
+    const afterEmpty = (await client.get(`/Users/${user.id}`)).body;
+    expect(afterEmpty.title ?? '').toBe('');
+    expect(afterEmpty.nickName ?? '').toBe('');
+    const nulls = await client.request('PATCH', `/Users/${user.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Replace', path: 'title', value: null }],
+    });
+    expect(nulls.status).toBe(200);
+    expect((await client.get(`/Users/${user.id}`)).body.title ?? '').toBe('');
+  });
+
+  it("never shows or changes another tailnet's groups", async () => {
+    const other = (await stack.createTailnet('protocol-other')).scim;
+    const group = (await client.post('/Groups', { schemas: [GROUP], displayName: 'Private Group' })).body;
+    expect((await other.get(`/Groups/${group.id}`)).status).toBe(404);
+    expect((await other.request('PATCH', `/Groups/${group.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Stolen' }] })).status).toBe(404);
+    expect((await other.request('DELETE', `/Groups/${group.id}`)).status).toBe(404);
+    expect((await other.get(`/Groups?filter=${encodeURIComponent('displayName eq "Private Group"')}`)).body.totalResults).toBe(0);
+    expect((await client.get(`/Groups/${group.id}`)).body.displayName).toBe('Private Group');
+    // The same name is free in the other tailnet.
+    expect((await other.post('/Groups', { schemas: [GROUP], displayName: 'Private Group' })).status).toBe(201);
+  });
+});
