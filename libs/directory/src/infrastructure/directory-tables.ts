@@ -38,6 +38,11 @@ export async function createDirectoryTables(client: { query(text: string): Promi
     CREATE INDEX IF NOT EXISTS users_user_name ON users (tailnet_id, lower(user_name));
     CREATE INDEX IF NOT EXISTS users_external_id ON users (tailnet_id, external_id);
     CREATE INDEX IF NOT EXISTS users_display_name ON users (tailnet_id, lower(display_name));
+    -- Every attribute Entra ID may be configured to match users on gets an index (the seed's attribute table).
+    CREATE INDEX IF NOT EXISTS users_given_name ON users (tailnet_id, lower(given_name));
+    CREATE INDEX IF NOT EXISTS users_family_name ON users (tailnet_id, lower(family_name));
+    CREATE INDEX IF NOT EXISTS users_formatted_name ON users (tailnet_id, lower(formatted_name));
+    CREATE INDEX IF NOT EXISTS users_preferred_language ON users (tailnet_id, lower(preferred_language));
     CREATE INDEX IF NOT EXISTS users_created ON users (tailnet_id, created_at, id);
 
     CREATE TABLE IF NOT EXISTS user_emails (
