@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate } from '#roster/platform';
 import { InvalidTailnetError, TailnetExistsError, TailnetNotFoundError, TailnetService } from '#roster/tailnets';
@@ -46,17 +46,15 @@ tailnet
 const token = program.command('token').description('manage credentials');
 token
   .command('rotate <tailnet>')
-  .description("issue a new token for a tailnet (by name or id) and revoke the old one")
-  .addOption(new Option('--kind <kind>', 'which credential').choices(['scim', 'admin']).default('scim'))
+  .description("issue a new SCIM token for a tailnet (by name or id) and revoke the old one")
   .option('--json', 'print JSON')
-  .action(async (tailnetRef: string, options: { kind: 'scim' | 'admin'; json?: boolean }) => {
+  .action(async (tailnetRef: string, options: { json?: boolean }) => {
     const rotated = await withTailnets(async (service, scimUrl) => ({
-      ...(await service.rotateToken(tailnetRef, options.kind)),
-      kind: options.kind,
+      ...(await service.rotateToken(tailnetRef, 'scim')),
       scimUrl,
     }));
     print(!!options.json, rotated, [
-      `New ${options.kind} token for ${rotated.tailnetId}: ${rotated.token}`,
+      `New SCIM token for ${rotated.tailnetId}: ${rotated.token}`,
       'The previous token stops working within seconds.',
     ]);
   });
