@@ -11,7 +11,7 @@ import {
 } from '#roster/scim';
 import { TailnetRateLimitGuard } from './rate-limit.guard.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
-import { SCIM_CONTENT_TYPE, SCIM_SCHEMAS } from './scim-media.js';
+import { SCIM_CONTENT_TYPE, listResponse } from './scim-media.js';
 import { renderServiceProviderConfig } from './service-provider-config.js';
 
 const RESOURCE_TYPE_SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
@@ -46,7 +46,7 @@ export class DiscoveryController {
   listSchemas(@Query('filter') filter: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     refuseFilter('Schemas', filter);
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return listResponse(this.schemas);
+    return discoveryList(this.schemas);
   }
 
   /** Matched case-insensitively, as the SCIM library matches schema URNs in request bodies. */
@@ -62,7 +62,7 @@ export class DiscoveryController {
   listResourceTypes(@Query('filter') filter: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     refuseFilter('ResourceTypes', filter);
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return listResponse(this.resourceTypes);
+    return discoveryList(this.resourceTypes);
   }
 
   @Get('ResourceTypes/:id')
@@ -88,16 +88,6 @@ function renderResourceType(type: ResourceTypeDefinition, baseUrl: string) {
   };
 }
 
-/** RFC 7644 §4: discovery lists ignore paging, so one page holds everything. */
-function listResponse<T>(resources: T[]) {
-  return {
-    schemas: [SCIM_SCHEMAS.listResponse],
-    totalResults: resources.length,
-    itemsPerPage: resources.length,
-    startIndex: 1,
-    Resources: resources,
-  };
-}
 
 /**
  * RFC 7644 §4 says to answer a filter on discovery with 403: a 200 listing everything would let the client
@@ -109,4 +99,9 @@ function refuseFilter(endpoint: string, filter: string | undefined): void {
 
 function notFound(id: string): ScimError {
   return new ScimError(404, undefined, `Resource ${id} not found`);
+}
+
+/** RFC 7644 §4: discovery lists ignore paging, so one page holds everything. */
+function discoveryList<T>(resources: T[]) {
+  return listResponse(resources.length, 1, resources);
 }

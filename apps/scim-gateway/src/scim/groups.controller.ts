@@ -20,7 +20,7 @@ import { pagingOf } from './paging.js';
 import { TailnetRateLimitGuard } from './rate-limit.guard.js';
 import { actorOf, sortOrderOf, type ListParameters } from './request-parameters.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
-import { SCIM_CONTENT_TYPE, SCIM_SCHEMAS, etag } from './scim-media.js';
+import { SCIM_CONTENT_TYPE, etag, listResponse } from './scim-media.js';
 import type { ScimRequest } from './scim-principal.js';
 
 @Controller('scim/v2/Groups')
@@ -62,13 +62,8 @@ export class GroupsController {
       new ListGroupsQuery(request.principal!.tailnetId, query.filter, startIndex, count, wantsMembers(query), query.sortBy, sortOrderOf(query.sortOrder)),
     );
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return {
-      schemas: [SCIM_SCHEMAS.listResponse],
-      totalResults: page.totalResults,
-      startIndex: page.startIndex,
-      itemsPerPage: page.groups.length,
-      Resources: page.groups.map((group) => selectAttributes('Group', renderGroup(this.baseUrl, group), query)),
-    };
+    const resources = page.groups.map((group) => selectAttributes('Group', renderGroup(this.baseUrl, group), query));
+    return listResponse(page.totalResults, page.startIndex, resources);
   }
 
   @Put(':id')

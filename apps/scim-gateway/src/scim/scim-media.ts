@@ -14,3 +14,8 @@ export function scimErrorBody(status: number, detail: string, scimType?: string)
 export function etag(version: number): string {
   return `W/"${version}"`;
 }
+
+/** A ListResponse (RFC 7644 §3.4.2); `itemsPerPage` is how many this page holds. */
+export function listResponse<T>(totalResults: number, startIndex: number, resources: T[]) {
+  return { schemas: [SCIM_SCHEMAS.listResponse], totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };
+}

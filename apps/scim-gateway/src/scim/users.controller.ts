@@ -20,7 +20,7 @@ import { pagingOf } from './paging.js';
 import { actorOf, sortOrderOf, type ListParameters } from './request-parameters.js';
 import { TailnetRateLimitGuard } from './rate-limit.guard.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
-import { SCIM_CONTENT_TYPE, SCIM_SCHEMAS, etag } from './scim-media.js';
+import { SCIM_CONTENT_TYPE, etag, listResponse } from './scim-media.js';
 import type { ScimRequest } from './scim-principal.js';
 import { renderUser } from './user-resource.js';
 
@@ -115,13 +115,8 @@ export class UsersController {
       new ListUsersQuery(request.principal!.tailnetId, query.filter, startIndex, count, query.sortBy, sortOrderOf(query.sortOrder)),
     );
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return {
-      schemas: [SCIM_SCHEMAS.listResponse],
-      totalResults: page.totalResults,
-      startIndex: page.startIndex,
-      itemsPerPage: page.users.length,
-      Resources: page.users.map((user) => selectAttributes('User', renderUser(this.baseUrl, user), query)),
-    };
+    const resources = page.users.map((user) => selectAttributes('User', renderUser(this.baseUrl, user), query));
+    return listResponse(page.totalResults, page.startIndex, resources);
   }
 
   private target(request: ScimRequest, userId: string, ifMatch: string | undefined) {
