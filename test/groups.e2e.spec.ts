@@ -136,6 +136,17 @@ describe('groups and memberships, as Entra ID and Okta push them', () => {
     expect((await client.get(`/Groups/${group.id}`)).body.members).toHaveLength(5000);
     expect((await client.get(`/Groups/${group.id}`)).body.meta.version).toBe('W/"5001"');
 
+    // Membership batches for one group sent at the same time queue up; none fails.
+    const concurrent = (await client.post('/Groups', { schemas: [GROUP], displayName: 'Concurrent Batches' })).body;
+    const batches = Array.from({ length: 16 }, (_, b) => ids.slice(b * 100, (b + 1) * 100));
+    const statuses = await Promise.all(
+      batches.map((batchIds) =>
+        client.request('PATCH', `/Groups/${concurrent.id}`, patch({ op: 'Add', path: 'members', value: batchIds.map((value) => ({ value })) })),
+      ),
+    );
+    expect(statuses.map((response) => response.status)).toEqual(Array(16).fill(204));
+    expect((await client.get(`/Groups/${concurrent.id}`)).body.members).toHaveLength(1600);
+
     expect((await client.request('DELETE', `/Users/${ids[0]}`)).status).toBe(204);
     const members = (await client.get(`/Groups/${group.id}`)).body.members.map((m: { value: string }) => m.value);
     expect(members).toHaveLength(4999);

@@ -49,9 +49,10 @@ export class AggregateStore {
    */
   constructor(private readonly committed: () => void = () => undefined) {}
 
-  async load<TState>(db: Queryable, tailnetId: string, aggregateId: string) {
+  /** With `lock`, inside a transaction, concurrent writers of the aggregate queue up instead of conflicting. */
+  async load<TState>(db: Queryable, tailnetId: string, aggregateId: string, { lock = false } = {}) {
     const { rows } = await db.query<{ version: number; state: TState; aggregate_type: EventEnvelope['aggregateType'] }>(
-      'SELECT version, state, aggregate_type FROM writes.aggregates WHERE aggregate_id = $1 AND tailnet_id = $2',
+      `SELECT version, state, aggregate_type FROM writes.aggregates WHERE aggregate_id = $1 AND tailnet_id = $2${lock ? ' FOR UPDATE' : ''}`,
       [aggregateId, tailnetId],
     );
     if (rows.length === 0) return null;
@@ -69,6 +70,7 @@ export class AggregateStore {
    * Saves `record` (at `expectedVersion + events.length`), creating it when `expectedVersion` is 0; claims and
    * releases unique values; appends the events to the outbox; sets read fences. Fails with VersionConflictError
    * if another writer got there first, or ClaimTakenError if a claimed value is held by another aggregate.
+   * Pass `insideTransaction` when `db` is a client in an open transaction, and call `wakeRelay` after COMMIT.
    */
   async commit<TState>(
     db: Queryable,
@@ -76,6 +78,7 @@ export class AggregateStore {
     expectedVersion: number,
     events: EventEnvelope[],
     claims: { claim?: UniqueClaim[]; release?: UniqueClaim[] } = {},
+    { insideTransaction = false } = {},
   ): Promise<void> {
     const { claim, release } = withoutUnchangedClaims(claims.claim ?? [], claims.release ?? []);
     const save =
@@ -126,6 +129,12 @@ export class AggregateStore {
       if (isUniqueViolation(error, 'unique_claims_pkey')) throw new ClaimTakenError(takenClaim(error, claim));
       throw error;
     }
+    // Inside a caller's transaction nothing is visible yet; the caller wakes the relay once it has committed.
+    if (!insideTransaction) this.committed();
+  }
+
+  /** Wakes the outbox relay after a caller-managed transaction that used `commit` has committed. */
+  wakeRelay(): void {
     this.committed();
   }
 }

@@ -1,0 +1,497 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import hdr, { type Histogram } from 'hdr-histogram-js';
+import type { Stack } from '#roster/testkit';
+import { runLoad, send, type BenchRequest, type LoadResult } from './http-load.js';
+
+const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const MICROSOFT_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const ENTRA_USER_AGENT = 'Azure Active Directory SCIM client';
+
+const USERS = 5_000;
+const GROUPS = 100;
+const MEMBERS_PER_GROUP = USERS / GROUPS;
+const MEMBER_BATCH = 100;
+const CONCURRENCY = 8;
+const SEEDED_USERS = 100_000;
+const SEED_CONCURRENCY = 32;
+const FILTERS_PER_ATTRIBUTE = 500;
+const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
+const ALL_STAFF = 'All Staff (EMEA) [core]';
+
+// No 'John' here, so that `userName sw "john.smith"` can only match the hard name below.
+const GIVEN_NAMES = [
+  'Olivia', 'Liam', 'Emma', 'Noah', 'Amelia', 'Oliver', 'Ava', 'Elijah', 'Sophia', 'Mateo',
+  'Isabella', 'Lucas', 'Mia', 'Levi', 'Harper', 'Ezra', 'Evelyn', 'Asher', 'Luna', 'James',
+  'Priya', 'Arjun', 'Aisha', 'Omar', 'Yuki', 'Hiroshi', 'Chen', 'Mei', 'Lars', 'Ingrid',
+  'Siobhan', 'Declan', 'Fatima', 'Kwame', 'Zanele', 'Diego', 'Lucia', 'Mateus', 'Ana', 'Tomasz',
+];
+const FAMILY_NAMES = [
+  'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez',
+  'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin',
+  'Lee', 'Perez', 'Thompson', 'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson',
+  'Walker', 'Young', 'Allen', 'King', 'Wright', 'Scott', 'Torres', 'Nguyen', 'Hill', 'Flores',
+  'Mueller', 'Schmidt', 'Kowalski', 'Nowak', 'Tanaka', 'Suzuki', 'Okafor', 'Mensah', 'Haddad', 'Larsen',
+];
+const MIDDLE_INITIALS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LANGUAGES = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'ja-JP', 'pt-BR', 'pl-PL'];
+const DEPARTMENTS = ['Engineering', 'Sales', 'Marketing', 'Finance', 'Legal', 'Support', 'Operations', 'HR', 'Research', 'IT'];
+const REGIONS = ['EMEA', 'AMER', 'APAC', 'LATAM'];
+const GROUP_TAGS = ['core', 'contractors', 'on-call', 'leads', 'interns'];
+
+type Person = {
+  userName: string;
+  externalId: string;
+  givenName: string;
+  familyName: string;
+  displayName: string;
+  preferredLanguage: string;
+  employeeNumber: string;
+  department: string;
+};
+
+type Expectation = (status: number, body: string) => boolean;
+type Call<Kind extends string> = (kind: Kind, spec: BenchRequest, expected: Expectation) => Promise<{ ok: boolean; body: string }>;
+type Tally = { histogram: Histogram; count: number; errors: number };
+
+export type FilterRow = LoadResult & { matches: string };
+
+export type ScimCycleFigures = {
+  phases: Record<string, LoadResult>;
+  overall: { operations: number; errors: number; seconds: number; perSecond: number };
+  gatewayCpuMsPerOperation: number;
+  gatewayCoresUsed: number;
+  seeding: LoadResult & { catchUpSeconds: number };
+  filters: Record<string, FilterRow>;
+};
+
+/**
+ * A full Entra ID provisioning cycle against the real stack (users: filter → create → patch; groups: lookup →
+ * create → members in batches, including one 5,000-member group; 10% deactivated; 5% deleted), the gateway's CPU per
+ * operation, and filter latency on every Entra attribute with 100,000 users in the tailnet.
+ */
+export async function runScimCycleBench(stack: Stack): Promise<ScimCycleFigures> {
+  const cycle = await runProvisioningCycle(stack);
+  const { seeding, filters } = await runFilterBench(stack);
+  return { ...cycle, seeding, filters };
+}
+
+async function runProvisioningCycle(stack: Stack) {
+  const tailnet = await stack.createTailnet('bench-entra-cycle');
+  const headers = entraHeaders(tailnet.token);
+  const people = Array.from({ length: USERS }, (_, index) => HARD_NAMED_PEOPLE[index] ?? generatedPerson(index));
+  const userIds: (string | undefined)[] = new Array(USERS);
+  const gatewayPid = stack.services.get('scim-gateway')!.child.pid!;
+
+  const cpuBefore = cpuMsOf(gatewayPid);
+  const started = process.hrtime.bigint();
+  const users = await runSequences({
+    baseUrl: tailnet.scimUrl,
+    total: USERS,
+    kinds: ['filter', 'create', 'patch'],
+    sequence: async (index, call) => {
+      userIds[index] = await provisionUser(call, headers, people[index], index);
+    },
+  });
+  const hardNames = await checkHardNames(tailnet.scimUrl, headers);
+  const { groups, allStaff } = await provisionGroups(tailnet.scimUrl, headers, userIds);
+  const deactivate = await patchUsers(tailnet.scimUrl, headers, userIds.filter((_, index) => index % 10 === 1), deactivation());
+  const remove = await deleteUsers(tailnet.scimUrl, headers, userIds.filter((_, index) => index % 20 === 2));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuMs = cpuMsOf(gatewayPid) - cpuBefore;
+
+  const phases: Record<string, LoadResult> = {
+    'users: filter userName eq (0 found)': users.filter,
+    'users: create': users.create,
+    'users: patch (Entra default dialect)': users.patch,
+    'users: hard-name filters': hardNames.check,
+    'groups: filter displayName eq (0 found)': groups.filter,
+    'groups: create': groups.create,
+    [`groups: add ${MEMBERS_PER_GROUP} members`]: groups.members,
+    [`"${ALL_STAFF}": add ${MEMBER_BATCH} members (→ ${USERS})`]: allStaff,
+    'users: deactivate 10%': deactivate,
+    'users: delete 5%': remove,
+  };
+  const operations = Object.values(phases).reduce((sum, phase) => sum + phase.count, 0);
+  const errors = Object.values(phases).reduce((sum, phase) => sum + phase.errors, 0);
+  return {
+    phases,
+    overall: { operations, errors, seconds, perSecond: operations / seconds },
+    gatewayCpuMsPerOperation: cpuMs / operations,
+    gatewayCoresUsed: cpuMs / 1000 / seconds,
+  };
+}
+
+/** Entra's sequence for a user it has not seen: look it up by its matching attribute, create it, then update it. */
+async function provisionUser(call: Call<'filter' | 'create' | 'patch'>, headers: Record<string, string>, person: Person, index: number) {
+  await call('filter', { method: 'GET', path: usersFiltered(`userName eq "${person.userName}"`), headers }, listing(0));
+  const created = await call('create', { method: 'POST', path: '/Users', body: entraUser(person), headers }, statusIs(201));
+  if (!created.ok) return undefined;
+  const id = JSON.parse(created.body).id as string;
+  await call('patch', { method: 'PATCH', path: `/Users/${id}`, body: entraUserUpdate(person, index), headers }, statusIs(200));
+  return id;
+}
+
+/** The names most likely to trip a filter implementation: `.` must not act as a wildcard, `'` and `+` must survive. */
+async function checkHardNames(scimUrl: string, headers: Record<string, string>) {
+  const checks: [filter: string, userName: string][] = [
+    ['userName eq "john.smith@example.com"', 'john.smith@example.com'],
+    ['userName eq "john-smith@example.com"', 'john-smith@example.com'],
+    [`userName eq "o'brien+test@example.com"`, "o'brien+test@example.com"],
+    ['userName eq "a.b.c+d@example.com"', 'a.b.c+d@example.com'],
+    ['userName sw "john.smith"', 'john.smith@example.com'],
+  ];
+  return runSequences({
+    baseUrl: scimUrl,
+    total: checks.length,
+    concurrency: 1,
+    kinds: ['check'],
+    sequence: async (index, call) => {
+      const [filter, userName] = checks[index];
+      await call('check', { method: 'GET', path: usersFiltered(filter), headers }, onlyUser(userName));
+    },
+  });
+}
+
+async function provisionGroups(scimUrl: string, headers: Record<string, string>, userIds: (string | undefined)[]) {
+  let allStaffId: string | undefined;
+  const groups = await runSequences({
+    baseUrl: scimUrl,
+    total: GROUPS + 1,
+    kinds: ['filter', 'create', 'members'],
+    sequence: async (index, call) => {
+      const displayName = index === GROUPS ? ALL_STAFF : groupName(index);
+      const groupId = await createGroup(call, headers, displayName);
+      if (!groupId) return;
+      if (index === GROUPS) {
+        allStaffId = groupId;
+        return;
+      }
+      const members = liveIds(userIds.slice(index * MEMBERS_PER_GROUP, (index + 1) * MEMBERS_PER_GROUP));
+      await call('members', { method: 'PATCH', path: `/Groups/${groupId}`, body: memberAddition(members), headers }, statusIs(204));
+    },
+  });
+  // Entra pushes a big group's members in batches; here eight batches are in flight at once on the same group.
+  const everyone = liveIds(userIds);
+  const batches = Math.ceil(everyone.length / MEMBER_BATCH);
+  const allStaff = allStaffId
+    ? await runLoad({
+        baseUrl: scimUrl,
+        concurrency: CONCURRENCY,
+        total: batches,
+        request: (batch) => ({
+          method: 'PATCH',
+          path: `/Groups/${allStaffId}`,
+          body: memberAddition(everyone.slice(batch * MEMBER_BATCH, (batch + 1) * MEMBER_BATCH)),
+          headers,
+        }),
+        check: statusIs(204),
+      })
+    : failedPhase(batches);
+  return { groups, allStaff };
+}
+
+async function createGroup(call: Call<'filter' | 'create' | 'members'>, headers: Record<string, string>, displayName: string) {
+  const lookup = `/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${displayName}"`)}`;
+  await call('filter', { method: 'GET', path: lookup, headers }, listing(0));
+  const created = await call('create', { method: 'POST', path: '/Groups', body: entraGroup(displayName), headers }, statusIs(201));
+  return created.ok ? (JSON.parse(created.body).id as string) : undefined;
+}
+
+function patchUsers(scimUrl: string, headers: Record<string, string>, ids: (string | undefined)[], body: unknown) {
+  const targets = liveIds(ids);
+  return runLoad({
+    baseUrl: scimUrl,
+    concurrency: CONCURRENCY,
+    total: targets.length,
+    request: (index) => ({ method: 'PATCH', path: `/Users/${targets[index]}`, body, headers }),
+    check: statusIs(200),
+  });
+}
+
+function deleteUsers(scimUrl: string, headers: Record<string, string>, ids: (string | undefined)[]) {
+  const targets = liveIds(ids);
+  return runLoad({
+    baseUrl: scimUrl,
+    concurrency: CONCURRENCY,
+    total: targets.length,
+    request: (index) => ({ method: 'DELETE', path: `/Users/${targets[index]}`, headers }),
+    check: statusIs(204),
+  });
+}
+
+/**
+ * Seeds 100,000 users into a tailnet of their own, waits until the directory has projected all of them, then
+ * times filters on every attribute the Entra gallery app lists as filterable, as Entra sends them (no `count`).
+ */
+async function runFilterBench(stack: Stack) {
+  const tailnet = await stack.createTailnet('bench-entra-100k');
+  const headers = entraHeaders(tailnet.token);
+  const people = Array.from({ length: SEEDED_USERS }, (_, index) => generatedPerson(index));
+  const seeded = await runLoad({
+    baseUrl: tailnet.scimUrl,
+    concurrency: SEED_CONCURRENCY,
+    total: people.length,
+    request: (index) => ({ method: 'POST', path: '/Users', body: entraUser(people[index]), headers }),
+    check: statusIs(201),
+  });
+  const catchUpSeconds = await waitUntilFindable(tailnet.scimUrl, headers, people[people.length - 1].userName);
+
+  const filters: Record<string, FilterRow> = {};
+  for (const [attribute, filterOf] of Object.entries(ENTRA_FILTERS)) {
+    filters[attribute] = await timeFilter(tailnet.scimUrl, headers, people, filterOf);
+  }
+  return { seeding: { ...seeded, catchUpSeconds }, filters };
+}
+
+/** The filterable attributes of the Entra gallery app's user mapping, each as a filter for one person's value. */
+const ENTRA_FILTERS: Record<string, (person: Person) => string> = {
+  userName: (person) => `userName eq "${person.userName}"`,
+  externalId: (person) => `externalId eq "${person.externalId}"`,
+  'emails[type eq "work"].value': (person) => `emails[type eq "work"].value eq "${person.userName}"`,
+  displayName: (person) => `displayName eq "${person.displayName}"`,
+  'name.givenName': (person) => `name.givenName eq "${person.givenName}"`,
+  'name.familyName': (person) => `name.familyName eq "${person.familyName}"`,
+  'name.formatted': (person) => `name.formatted eq "${person.displayName}"`,
+  preferredLanguage: (person) => `preferredLanguage eq "${person.preferredLanguage}"`,
+  'active eq true and userName': (person) => `active eq true and userName eq "${person.userName}"`,
+};
+
+/** Times one attribute's filter over people spread across the whole tailnet; each must find exactly its matches. */
+async function timeFilter(scimUrl: string, headers: Record<string, string>, people: Person[], filterOf: (person: Person) => string) {
+  // Every seeded value is distinct per attribute except where names, languages or full names repeat, so the
+  // expected count of a filter is how many people produce the same filter.
+  const matchesOf = countBy(people, filterOf);
+  const sampled = Array.from({ length: FILTERS_PER_ATTRIBUTE }, (_, index) => people[(index * 7_919) % people.length]);
+  const expected = sampled.map((person) => matchesOf.get(filterOf(person))!);
+  const { check } = await runSequences({
+    baseUrl: scimUrl,
+    total: sampled.length,
+    kinds: ['check'],
+    sequence: async (index, call) => {
+      await call('check', { method: 'GET', path: usersFiltered(filterOf(sampled[index])), headers }, listing(expected[index]));
+    },
+  });
+  const fewest = Math.min(...expected);
+  const most = Math.max(...expected);
+  return { ...check, matches: fewest === most ? String(fewest) : `${fewest}–${most}` };
+}
+
+/** Polls a filter for the last seeded user: reads wait for the projector, and answer 503 while it is far behind. */
+async function waitUntilFindable(scimUrl: string, headers: Record<string, string>, userName: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const started = Date.now();
+  try {
+    while (Date.now() - started < CATCH_UP_TIMEOUT_MS) {
+      const found = await send(agent, new URL(scimUrl), { method: 'GET', path: usersFiltered(`userName eq "${userName}"`), headers });
+      if (listing(1)(found.status, found.body)) return (Date.now() - started) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    agent.destroy();
+  }
+  throw new Error(`${userName} was not findable ${CATCH_UP_TIMEOUT_MS / 1000} s after seeding`);
+}
+
+/**
+ * Like `runLoad`, but each index runs its own sequence of requests (Entra's filter → create → patch for one user),
+ * `concurrency` sequences at a time over keep-alive connections. Each request kind gets its own row; its rate is
+ * its count over the whole run's wall time, since the kinds run interleaved.
+ */
+async function runSequences<Kind extends string>(options: {
+  baseUrl: string;
+  total: number;
+  concurrency?: number;
+  kinds: Kind[];
+  sequence: (index: number, call: Call<Kind>) => Promise<void>;
+}): Promise<Record<Kind, LoadResult>> {
+  const { total, sequence, concurrency = CONCURRENCY } = options;
+  const url = new URL(options.baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const tallies = new Map(options.kinds.map((kind) => [kind, newTally()]));
+  const call: Call<Kind> = async (kind, spec, expected) => {
+    const tally = tallies.get(kind)!;
+    const t0 = process.hrtime.bigint();
+    const { status, body } = await send(agent, url, spec).catch(() => ({ status: 0, body: '' }));
+    tally.histogram.recordValue(Number((process.hrtime.bigint() - t0) / 1000n));
+    tally.count++;
+    const ok = expected(status, body);
+    if (!ok) tally.errors++;
+    return { ok, body };
+  };
+  let next = 0;
+  const started = process.hrtime.bigint();
+  const worker = async () => {
+    while (next < total) await sequence(next++, call);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  return Object.fromEntries([...tallies].map(([kind, tally]) => [kind, resultOf(tally, seconds)])) as Record<Kind, LoadResult>;
+}
+
+function newTally(): Tally {
+  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  return { histogram, count: 0, errors: 0 };
+}
+
+function resultOf({ histogram, count, errors }: Tally, seconds: number): LoadResult {
+  return {
+    count,
+    errors,
+    seconds,
+    perSecond: count / seconds,
+    p50Ms: histogram.getValueAtPercentile(50) / 1000,
+    p99Ms: histogram.getValueAtPercentile(99) / 1000,
+    maxMs: histogram.maxValue / 1000,
+  };
+}
+
+/** A phase that could not run because what it works on was never created: every one of its requests is an error. */
+function failedPhase(count: number): LoadResult {
+  return { count, errors: count, seconds: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
+}
+
+/** utime + stime of a process from /proc/<pid>/stat (fields 14 and 15), in ms at 100 clock ticks per second. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces, so count fields from after its closing parenthesis (field 3 on).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) * 10;
+}
+
+const HARD_NAMED_PEOPLE: Person[] = [
+  ["o'brien+test@example.com", 'Siobhán', "O'Brien"],
+  ['john.smith@example.com', 'John', 'Smith'],
+  ['john-smith@example.com', 'John', 'Smith'],
+  ['a.b.c+d@example.com', 'Ab', 'Cd'],
+].map(([userName, givenName, familyName], index) => ({
+  userName,
+  externalId: randomUUID(),
+  givenName,
+  familyName,
+  displayName: `${givenName} ${familyName}`,
+  preferredLanguage: 'en-IE',
+  employeeNumber: String(index),
+  department: 'Engineering',
+}));
+
+/**
+ * Unique userName, email and externalId; given and family names repeat as they do in a real directory, and a
+ * middle initial makes full names nearly unique (each recurs once every 52,000 people).
+ */
+function generatedPerson(index: number): Person {
+  const givenName = GIVEN_NAMES[index % GIVEN_NAMES.length];
+  const familyName = FAMILY_NAMES[Math.floor(index / GIVEN_NAMES.length) % FAMILY_NAMES.length];
+  const initial = MIDDLE_INITIALS[Math.floor(index / (GIVEN_NAMES.length * FAMILY_NAMES.length)) % MIDDLE_INITIALS.length];
+  return {
+    userName: `${givenName}.${familyName}.${index}@example.com`.toLowerCase(),
+    externalId: randomUUID(),
+    givenName,
+    familyName,
+    displayName: `${givenName} ${initial}. ${familyName}`,
+    preferredLanguage: LANGUAGES[Math.floor(index / 7) % LANGUAGES.length],
+    employeeNumber: String(100_000 + index),
+    department: DEPARTMENTS[index % DEPARTMENTS.length],
+  };
+}
+
+/** Entra's POST /Users body (idp-dialects.md §1.3), including the explicit nulls it is known to send. */
+function entraUser(person: Person) {
+  return {
+    schemas: [CORE_USER, ENTERPRISE],
+    externalId: person.externalId,
+    userName: person.userName,
+    active: true,
+    displayName: person.displayName,
+    preferredLanguage: person.preferredLanguage,
+    emails: [{ primary: true, type: 'work', value: person.userName }],
+    meta: { resourceType: 'User' },
+    name: { formatted: person.displayName, familyName: person.familyName, givenName: person.givenName },
+    roles: [],
+    title: null,
+    [ENTERPRISE]: { employeeNumber: person.employeeNumber, department: person.department, manager: null },
+  };
+}
+
+/** An attribute change in Entra's default dialect: capitalised ops, one `Replace` per path. */
+function entraUserUpdate(person: Person, index: number) {
+  const preferredGivenName = GIVEN_NAMES[(index + 1) % GIVEN_NAMES.length];
+  return {
+    schemas: [PATCH_OP],
+    Operations: [
+      { op: 'Replace', path: 'name.givenName', value: preferredGivenName },
+      { op: 'Replace', path: 'displayName', value: `${preferredGivenName} ${person.familyName}` },
+      { op: 'Replace', path: `${ENTERPRISE}:department`, value: DEPARTMENTS[(index + 1) % DEPARTMENTS.length] },
+    ],
+  };
+}
+
+/** Entra's default-dialect disable: `active` as the string "False". */
+function deactivation() {
+  return { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] };
+}
+
+function entraGroup(displayName: string) {
+  return { schemas: [CORE_GROUP, MICROSOFT_GROUP], externalId: randomUUID(), displayName, meta: { resourceType: 'Group' } };
+}
+
+function memberAddition(userIds: string[]) {
+  return { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: userIds.map((value) => ({ $ref: null, value })) }] };
+}
+
+/** Group names with parentheses and brackets, as real directories have them ("Sales 3 (APAC) [leads]"). */
+function groupName(index: number) {
+  const department = DEPARTMENTS[index % DEPARTMENTS.length];
+  return `${department} ${index} (${REGIONS[index % REGIONS.length]}) [${GROUP_TAGS[index % GROUP_TAGS.length]}]`;
+}
+
+function entraHeaders(token: string) {
+  return { authorization: `Bearer ${token}`, 'user-agent': ENTRA_USER_AGENT };
+}
+
+function usersFiltered(filter: string) {
+  return `/Users?filter=${encodeURIComponent(filter)}`;
+}
+
+function liveIds(ids: (string | undefined)[]): string[] {
+  return ids.filter((id): id is string => id !== undefined);
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const value = key(item);
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function statusIs(expected: number): Expectation {
+  return (status) => status === expected;
+}
+
+/** A ListResponse with exactly `total` results. */
+function listing(total: number): Expectation {
+  return (status, body) => status === 200 && parsed(body)?.totalResults === total;
+}
+
+/** A ListResponse holding exactly the one user named `userName`. */
+function onlyUser(userName: string): Expectation {
+  return (status, body) => {
+    const list = parsed(body);
+    return status === 200 && list?.totalResults === 1 && list.Resources?.[0]?.userName === userName;
+  };
+}
+
+function parsed(body: string): { totalResults?: number; Resources?: { userName?: string }[] } | undefined {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
