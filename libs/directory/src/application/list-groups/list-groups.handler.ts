@@ -5,6 +5,7 @@ import { compileFilter, DIRECTORY_GROUP_FILTER_MAPPING, parseFilter, sortExpress
 import { ReadFence } from '#roster/write-model';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
 import { GROUP_COLUMNS, toGroupViews } from '../group-view.js';
+import { totalOf } from '../list-total.js';
 import { ListGroupsQuery, type GroupPage } from './list-groups.query.js';
 
 @QueryHandler(ListGroupsQuery)
@@ -22,18 +23,15 @@ export class ListGroupsHandler implements IQueryHandler<ListGroupsQuery, GroupPa
       : 'g.created_at, g.id';
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const params = [tailnetId, ...where.params];
-    const [page, total] = await Promise.all([
-      this.pool.query(
-        `SELECT ${GROUP_COLUMNS} FROM directory.groups g
-          WHERE g.tailnet_id = $1 AND (${where.sql})
-          ORDER BY ${order}
-          OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-        [...params, startIndex - 1, count],
-      ),
-      this.pool.query<{ total: string }>(`SELECT count(*) AS total FROM directory.groups g WHERE g.tailnet_id = $1 AND (${where.sql})`, params),
-    ]);
+    const page = await this.pool.query(
+      `SELECT ${GROUP_COLUMNS} FROM directory.groups g
+        WHERE g.tailnet_id = $1 AND (${where.sql})
+        ORDER BY ${order}
+        OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+      [...params, startIndex - 1, count],
+    );
     return {
-      totalResults: Number(total.rows[0].total),
+      totalResults: await totalOf(this.pool, 'directory.groups g', 'g', where.sql, params, startIndex, count, page.rows.length),
       startIndex,
       groups: await toGroupViews(this.pool, tailnetId, page.rows, withMembers),
     };

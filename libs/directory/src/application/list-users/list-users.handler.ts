@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { compileFilter, DIRECTORY_USER_FILTER_MAPPING, parseFilter, sortExpression } from '#roster/scim';
 import { ReadFence } from '#roster/write-model';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
+import { totalOf } from '../list-total.js';
 import { toUserView, type UserRow } from '../user-view.js';
 import { ListUsersQuery, type UserPage } from './list-users.query.js';
 
@@ -24,21 +25,15 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
       : 'u.created_at, u.id';
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const params = [tailnetId, ...where.params];
-    // Page and total as two queries, run side by side: a window count would make every page scan every match.
-    const [page, total] = await Promise.all([
-      this.pool.query<UserRow>(
-        `SELECT id, resource, version, created_at, last_modified
-           FROM directory.users u
-          WHERE u.tailnet_id = $1 AND (${where.sql})
-          ORDER BY ${order}
-          OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-        [...params, startIndex - 1, count],
-      ),
-      this.pool.query<{ total: string }>(
-        `SELECT count(*) AS total FROM directory.users u WHERE u.tailnet_id = $1 AND (${where.sql})`,
-        params,
-      ),
-    ]);
-    return { totalResults: Number(total.rows[0].total), startIndex, users: page.rows.map(toUserView) };
+    const page = await this.pool.query<UserRow>(
+      `SELECT id, resource, version, created_at, last_modified
+         FROM directory.users u
+        WHERE u.tailnet_id = $1 AND (${where.sql})
+        ORDER BY ${order}
+        OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+      [...params, startIndex - 1, count],
+    );
+    const totalResults = await totalOf(this.pool, 'directory.users u', 'u', where.sql, params, startIndex, count, page.rows.length);
+    return { totalResults, startIndex, users: page.rows.map(toUserView) };
   }
 }
