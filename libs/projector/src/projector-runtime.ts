@@ -7,6 +7,10 @@ import { CHECKPOINT_TABLE_DDL, lockCheckpoint, readCheckpoints } from './checkpo
 import { PROJECTION_APPLIED_CHANNEL, type Projection } from './projection.js';
 
 const LAG_REFRESH_MS = 2_000;
+// Statistics must follow the read model as it grows, or the planner walks a 100,000-user table to find one user.
+// Autovacuum would do it, but cannot be relied on (this machine's PostgreSQL runs with it off).
+const ANALYZE_AFTER_EVENTS = 5_000;
+const ANALYZE_AT_MOST_EVERY_MS = 30_000;
 
 export type ProjectorRuntimeOptions = {
   projection: Projection;
@@ -37,6 +41,9 @@ export class ProjectorRuntime {
   private lagByPartition = new Map<number, number>();
   private lagTimer: NodeJS.Timeout | undefined;
   private stalledReason: string | undefined;
+  private appliedSinceAnalyze = 0;
+  private analyzedAt = 0;
+  private analyzing = false;
   state: ProjectorState = 'starting';
 
   constructor(
@@ -178,6 +185,8 @@ export class ProjectorRuntime {
     await heartbeat();
     if (outcome.kind === 'applied') {
       this.metrics.applied(this.options.projection.name, outcome.count, Number(process.hrtime.bigint() - started) / 1e9);
+      this.appliedSinceAnalyze += outcome.count;
+      void this.analyzeIfGrown();
     }
     const lag = Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
     this.lagByPartition.set(partition, lag);
@@ -217,6 +226,25 @@ export class ProjectorRuntime {
         PROJECTION_APPLIED_CHANNEL,
       ],
     });
+  }
+
+  /** Refreshes planner statistics of the projection's tables after enough change; never blocks the consumer. */
+  private async analyzeIfGrown(): Promise<void> {
+    const due = this.appliedSinceAnalyze >= ANALYZE_AFTER_EVENTS && Date.now() - this.analyzedAt >= ANALYZE_AT_MOST_EVERY_MS;
+    if (!due || this.analyzing) return;
+    this.analyzing = true;
+    this.appliedSinceAnalyze = 0;
+    this.analyzedAt = Date.now();
+    try {
+      const { rows } = await this.pool.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [
+        this.options.schema,
+      ]);
+      for (const { tablename } of rows) await this.pool.query(`ANALYZE ${this.options.schema}."${tablename}"`);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not refresh read-model statistics');
+    } finally {
+      this.analyzing = false;
+    }
   }
 
   /** Lag from PostgreSQL's checkpoints and Kafka's high watermarks, so it is right even before the first batch. */

@@ -43,23 +43,40 @@ export class ReadFence {
     this.listener = undefined;
   }
 
+  /**
+   * Waits for the writes committed before the read began — not for later ones, or a tailnet under constant
+   * writing (an IdP's sync cycle) would keep its readers waiting for ever.
+   */
   async waitForTailnet(projection: string, tailnetId: string, timeoutMs: number): Promise<void> {
+    let pending = await this.fencedAggregates(projection, tailnetId);
     const deadline = Date.now() + timeoutMs;
-    // Poll as a backstop in case a notification is missed while the listener reconnects.
-    while (await this.hasFence(projection, tailnetId)) {
+    while (pending.length > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new ReadModelBehindError(projection, timeoutMs);
+      // Poll as a backstop in case a notification is missed while the listener reconnects.
       await this.nextNotification(Math.min(remaining, 200));
+      pending = await this.stillFenced(projection, tailnetId, pending);
     }
   }
 
-  private async hasFence(projection: string, tailnetId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query({
-      name: 'read-fence-check',
-      text: 'SELECT 1 FROM writes.read_fences WHERE projection = $1 AND tailnet_id = $2 LIMIT 1',
+  private async fencedAggregates(projection: string, tailnetId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ aggregate_id: string }>({
+      name: 'read-fences-of-tailnet',
+      text: 'SELECT aggregate_id FROM writes.read_fences WHERE projection = $1 AND tailnet_id = $2',
       values: [projection, tailnetId],
     });
-    return (rowCount ?? 0) > 0;
+    return rows.map((row) => row.aggregate_id);
+  }
+
+  /** A fence outlives the write that set it only while a later write of the same aggregate is also unapplied. */
+  private async stillFenced(projection: string, tailnetId: string, aggregateIds: string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ aggregate_id: string }>({
+      name: 'read-fences-still-set',
+      text: `SELECT aggregate_id FROM writes.read_fences
+              WHERE projection = $1 AND tailnet_id = $2 AND aggregate_id = ANY($3::uuid[])`,
+      values: [projection, tailnetId, aggregateIds],
+    });
+    return rows.map((row) => row.aggregate_id);
   }
 
   private nextNotification(ms: number): Promise<void> {
