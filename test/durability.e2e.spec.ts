@@ -67,4 +67,18 @@ describe('durability of acknowledged writes', () => {
     const positions = log.map((event) => event.position);
     expect(new Set(positions.map(String)).size).toBe(positions.length);
   });
+
+  it('keeps log positions growing even if the relay counter goes back (a restored database), so no event is dropped', async () => {
+    const before = await stack.readLog();
+    const highest = before.reduce((max, event) => (event.position > max ? event.position : max), 0n);
+    await stack.stopService('scim-gateway');
+    await stack.pool.query('UPDATE writes.relay_state SET last_position = 0');
+    await stack.startService('scim-gateway');
+
+    const created = await tailnet.scim.post('/Users', oktaUser('after.restore@example.com'));
+    expect(created.status).toBe(201);
+    const log = await stack.waitForLog((events) => events.some((event) => event.aggregateId === created.body.id));
+    expect(log.find((event) => event.aggregateId === created.body.id)!.position).toBeGreaterThan(highest);
+    expect((await tailnet.scim.filterUsers('userName eq "after.restore@example.com"')).body.totalResults).toBe(1);
+  });
 });

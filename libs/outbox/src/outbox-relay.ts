@@ -140,6 +140,8 @@ export class OutboxRelay {
   /**
    * After a failure or a takeover: of the batch that was in flight, deletes the rows Kafka already has (position at
    * or below the last position on their partition) and forgets the rest's positions, so they are sent again.
+   * Also moves the position counter past everything on the log: consumers drop positions they have already seen,
+   * so a counter that went back (a restored or recreated database) would make them drop new events silently.
    */
   private async recover(): Promise<void> {
     const leader = this.leader!;
@@ -148,15 +150,14 @@ export class OutboxRelay {
          FROM writes.relay_state r, unnest(r.inflight_seqs) WITH ORDINALITY AS f(seq, index)
          JOIN writes.outbox o ON o.seq = f.seq`,
     );
-    const tails = rows.length === 0 ? new Map<number, bigint>() : await readLastPositions(
-      this.kafka,
-      this.options.topics.tailnetEvents,
-      [...new Set(rows.map((row) => this.partitionOf(row.tailnet_id)))],
-    );
+    const partitions = Array.from({ length: this.options.partitions }, (_, partition) => partition);
+    const tails = await readLastPositions(this.kafka, this.options.topics.tailnetEvents, partitions);
     const delivered = rows
       .filter((row) => BigInt(row.position) <= (tails.get(this.partitionOf(row.tailnet_id)) ?? 0n))
       .map((row) => row.seq);
     await this.completeBatch(delivered);
+    const highest = [...tails.values()].reduce((max, position) => (position > max ? position : max), 0n);
+    await leader.query('UPDATE writes.relay_state SET last_position = GREATEST(last_position, $1::bigint)', [highest.toString()]);
     if (delivered.length > 0) this.logger.info({ delivered: delivered.length }, 'outbox relay: recovered rows already on the log');
   }
 
