@@ -12,7 +12,7 @@ async function withTailnets<T>(work: (service: TailnetService, scimUrl: string) 
   const config = loadConfig(process.env, 8080);
   const dataSource = await migrate(config.databaseUrl, migrations);
   try {
-    return await work(new TailnetService(dataSource), `${config.publicUrl}/scim/v2`);
+    return await work(new TailnetService(dataSource), config.scimBaseUrl);
   } finally {
     await dataSource.destroy();
   }

@@ -25,7 +25,7 @@ async function bootstrap() {
   });
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
-  logger.info({ port: config.port, scimBaseUrl: `${config.publicUrl}/scim/v2` }, 'scim gateway listening');
+  logger.info({ port: config.port, scimBaseUrl: config.scimBaseUrl }, 'scim gateway listening');
 }
 
 bootstrap().catch((error: unknown) => {

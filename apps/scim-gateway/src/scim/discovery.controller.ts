@@ -30,7 +30,7 @@ export class DiscoveryController {
   private readonly resourceTypes: ReturnType<typeof renderResourceType>[];
 
   constructor(@Inject(ROSTER_CONFIG) config: RosterConfig) {
-    const baseUrl = `${config.publicUrl}/scim/v2`;
+    const baseUrl = config.scimBaseUrl;
     this.serviceProviderConfig = renderServiceProviderConfig(baseUrl);
     this.schemas = renderSchemaResources(baseUrl);
     this.resourceTypes = Object.values(RESOURCE_TYPES).map((type) => renderResourceType(type, baseUrl));

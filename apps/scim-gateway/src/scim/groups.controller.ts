@@ -33,7 +33,7 @@ export class GroupsController {
     private readonly queries: QueryBus,
     @Inject(ROSTER_CONFIG) config: RosterConfig,
   ) {
-    this.baseUrl = `${config.publicUrl}/scim/v2`;
+    this.baseUrl = config.scimBaseUrl;
   }
 
   @Post()

@@ -34,7 +34,7 @@ export class UsersController {
     private readonly queries: QueryBus,
     @Inject(ROSTER_CONFIG) config: RosterConfig,
   ) {
-    this.baseUrl = `${config.publicUrl}/scim/v2`;
+    this.baseUrl = config.scimBaseUrl;
   }
 
   @Post()

@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/roster');
     expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']);
     expect(config.publicUrl).toBe('http://127.0.0.1:8080');
+    expect(config.scimBaseUrl).toBe('http://127.0.0.1:8080/scim/v2');
   });
 
   it('names every bad variable in one error', () => {

@@ -37,6 +37,8 @@ export type RosterConfig = {
   kafka: { brokers: string[]; clientId: string; namespace: string; eventsTopicPartitions: number };
   port: number;
   publicUrl: string;
+  /** Where IdPs are pointed: the SCIM 2.0 base URL every tailnet shares (the token picks the tailnet). */
+  scimBaseUrl: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   outboxRelay: { enabled: boolean; batchSize: number };
   readYourWritesTimeoutMs: number;
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultPort: number): RosterC
   }
   const values = parsed.data;
   const port = values.PORT ?? defaultPort;
+  const publicUrl = (values.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
   return {
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
@@ -74,7 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultPort: number): RosterC
       eventsTopicPartitions: values.EVENTS_TOPIC_PARTITIONS,
     },
     port,
-    publicUrl: (values.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
+    publicUrl,
+    scimBaseUrl: `${publicUrl}/scim/v2`,
     logLevel: values.LOG_LEVEL,
     outboxRelay: { enabled: values.OUTBOX_RELAY_ENABLED, batchSize: values.OUTBOX_RELAY_BATCH_SIZE },
     readYourWritesTimeoutMs: values.READ_YOUR_WRITES_TIMEOUT_MS,
