@@ -50,7 +50,7 @@ describe('operating Roster: credentials, health and metrics', () => {
     await stack.waitUntil('directory-projector', 'readyz');
 
     for (const service of ['scim-gateway', 'directory-projector'] as const) {
-      const base = `http://127.0.0.1:${stack.ports[service]}`;
+      const base = stack.serviceUrl(service);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
@@ -62,7 +62,7 @@ describe('operating Roster: credentials, health and metrics', () => {
     expect(gatewayMetrics).toMatch(/roster_http_requests_total\{[^}]*route="\/scim\/v2\/Users"[^}]*status="201"[^}]*\} [1-9]/);
     expect(gatewayMetrics).toMatch(/roster_events_produced_total\{[^}]*\} [1-9]/);
     expect(gatewayMetrics).toMatch(/roster_outbox_backlog\{[^}]*\} 0/);
-    const projectorMetrics = await (await fetch(`http://127.0.0.1:${stack.ports['directory-projector']}/metrics`)).text();
+    const projectorMetrics = await (await fetch(`${stack.serviceUrl('directory-projector')}/metrics`)).text();
     expect(projectorMetrics).toMatch(/roster_projector_events_applied_total\{[^}]*projection="directory"[^}]*\} [1-9]/);
     expect(projectorMetrics).toMatch(/roster_projector_lag_events\{[^}]*projection="directory"/);
   });

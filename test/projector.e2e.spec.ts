@@ -89,7 +89,7 @@ describe('projector: exactly once in effect across crashes, redelivery and rebui
       topic: stack.topics.tailnetEvents,
       schema: 'directory_rebuild',
       groupId: `${stack.namespace}rebuild-${Date.now()}`,
-      releasesReadFences: false,
+      live: false,
     });
     await rebuild.start();
     try {

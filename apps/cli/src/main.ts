@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate } from '#roster/platform';
-import { InvalidTailnetError, TailnetExistsError, TailnetNotFoundError, TailnetService } from '#roster/tailnets';
+import { InvalidTailnetError, TailnetExistsError, TailnetNotFoundError, TailnetService, type ApiTokenKind } from '#roster/tailnets';
 import type { Actor } from '#roster/events';
 
 const operator: Actor = { kind: 'operator', id: process.env.USER ?? 'roster-cli' };
@@ -27,7 +27,7 @@ const program = new Command('roster').description('Operate Roster: tailnets, cre
 const tailnet = program.command('tailnet').description('manage tailnets');
 tailnet
   .command('create <name>')
-  .description('create a tailnet and its SCIM token (shown once)')
+  .description('create a tailnet, its SCIM token and its admin API key (shown once)')
   .option('--domain <domain>', "the tailnet's identity domain, e.g. example.com (synced groups are group:<name>@<domain>)")
   .option('--json', 'print JSON')
   .action(async (name: string, options: { domain?: string; json?: boolean }) => {
@@ -39,22 +39,24 @@ tailnet
       `Tailnet ${created.name} (${created.tailnetId}) created.`,
       `SCIM base URL: ${created.scimUrl}`,
       `SCIM token:    ${created.token}`,
-      'The token is shown only this once; store it in your identity provider now.',
+      `Admin API key: ${created.adminApiKey}`,
+      'Both are shown only this once: store the SCIM token in your identity provider now.',
     ]);
   });
 
 const token = program.command('token').description('manage credentials');
 token
   .command('rotate <tailnet>')
-  .description("issue a new SCIM token for a tailnet (by name or id) and revoke the old one")
+  .description('issue a new SCIM token (or admin API key) for a tailnet (by name or id) and revoke the old one')
+  .addOption(new Option('--kind <kind>', 'which credential').choices(['scim', 'admin']).default('scim'))
   .option('--json', 'print JSON')
-  .action(async (tailnetRef: string, options: { json?: boolean }) => {
+  .action(async (tailnetRef: string, options: { kind: ApiTokenKind; json?: boolean }) => {
     const rotated = await withTailnets(async (service, scimUrl) => ({
-      ...(await service.rotateToken(tailnetRef, 'scim')),
+      ...(await service.rotateToken(tailnetRef, options.kind)),
       scimUrl,
     }));
     print(!!options.json, rotated, [
-      `New SCIM token for ${rotated.tailnetId}: ${rotated.token}`,
+      `New ${options.kind === 'scim' ? 'SCIM token' : 'admin API key'} for ${rotated.tailnetId}: ${rotated.token}`,
       'The previous token stops working within seconds.',
     ]);
   });

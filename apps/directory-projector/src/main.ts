@@ -34,7 +34,7 @@ async function bootstrap() {
     topic: topics.tailnetEvents,
     schema: 'directory',
     groupId: `${config.kafka.namespace}roster-projector-directory`,
-    releasesReadFences: true,
+    live: true,
   });
 
   const caughtUp = {

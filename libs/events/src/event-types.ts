@@ -16,6 +16,16 @@ export const EventTypes = {
   GroupMemberAdded: 1,
   GroupMemberRemoved: 1,
   GroupDeleted: 1,
+  NodeRegistered: 1,
+  NodeKeyRenewed: 1,
+  NodeKeyExpiryDisabled: 1,
+  NodeKeyExpiryEnabled: 1,
+  NodeTagsChanged: 1,
+  NodeDeleted: 1,
+  NodeKeyExpired: 1,
+  NodeAccessRevoked: 1,
+  NodeAccessRestored: 1,
+  PolicyUpdated: 1,
 } as const;
 
 export type EventType = keyof typeof EventTypes;

@@ -11,7 +11,15 @@ export interface Projection {
   /** Creates the projection's tables (idempotently) in the current `search_path`. */
   createTables(client: PoolClient): Promise<void>;
   /** Applies events in log order. Events of types it does not care about are ignored. */
-  apply(client: PoolClient, events: LoggedEvent[]): Promise<void>;
+  apply(client: PoolClient, events: LoggedEvent[], context: ProjectionContext): Promise<void>;
 }
+
+export type ProjectionContext = {
+  /**
+   * True for the projection that serves reads. Only it may record consequences on the log (through the outbox, in
+   * the batch's transaction, so exactly once); a rebuild or a replay must never record them a second time.
+   */
+  live: boolean;
+};
 
 export const PROJECTION_APPLIED_CHANNEL = 'roster_projection_applied';

@@ -18,8 +18,11 @@ export type ProjectorRuntimeOptions = {
   /** PostgreSQL schema holding the projection's tables and its checkpoints. */
   schema: string;
   groupId: string;
-  /** Only the live projection answers reads, so only it releases the gateway's read-your-writes fences. */
-  releasesReadFences: boolean;
+  /**
+   * Only the live projection answers reads, so only it releases the gateway's read-your-writes fences and records
+   * consequences of events on the log.
+   */
+  live: boolean;
 };
 
 export type ProjectorMetrics = {
@@ -157,7 +160,7 @@ export class ProjectorRuntime {
       const events = fresh
         .map((message) => decodeEvent(message, partition))
         .filter((event) => event.position > checkpoint.lastPosition);
-      await this.options.projection.apply(client, events);
+      await this.options.projection.apply(client, events, { live: this.options.live });
       await this.completeBatch(client, topic, partition, {
         nextOffset: BigInt(fresh[fresh.length - 1].offset) + 1n,
         lastPosition: events.length > 0 ? events[events.length - 1].position : checkpoint.lastPosition,
@@ -203,7 +206,7 @@ export class ProjectorRuntime {
     partition: number,
     { nextOffset, lastPosition, events }: { nextOffset: bigint; lastPosition: bigint; events: LoggedEvent[] },
   ): Promise<void> {
-    const fences = this.options.releasesReadFences ? events : [];
+    const fences = this.options.live ? events : [];
     await client.query({
       name: 'checkpoint-advance',
       text: `WITH advanced AS (

@@ -1,11 +1,12 @@
 export type ScimResponse<T = any> = { status: number; headers: Headers; body: T; elapsedMs: number };
 
-/** A SCIM client that sends exactly what it is given, as an IdP would. */
+/** A SCIM (or admin API) client that sends exactly what it is given, as an IdP would. */
 export class ScimClient {
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
     private readonly userAgent = 'Okta SCIM Client 1.0.0',
+    private readonly contentType = 'application/scim+json',
   ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ScimResponse<T>> {
@@ -15,7 +16,7 @@ export class ScimClient {
       headers: {
         authorization: `Bearer ${this.token}`,
         'user-agent': this.userAgent,
-        ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }),
+        ...(body === undefined ? {} : { 'content-type': this.contentType }),
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

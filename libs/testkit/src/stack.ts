@@ -13,7 +13,10 @@ export type Infra = { databaseUrl: string; brokers: string };
 
 const root = findRepoRoot(import.meta.dirname);
 
-type ServiceName = 'scim-gateway' | 'directory-projector';
+/** A deployable service: the name of its folder under `apps/`. */
+export type ServiceName = 'scim-gateway' | 'directory-projector' | 'node-expiry-projector' | 'acl-projector' | 'membership-projector';
+
+const DEFAULT_SERVICES: ServiceName[] = ['scim-gateway', 'directory-projector'];
 
 type RunningService = { child: ChildProcess; port: number; output: string[] };
 
@@ -32,7 +35,7 @@ export class Stack {
     readonly databaseUrl: string,
     readonly brokers: string,
     readonly namespace: string,
-    readonly ports: Record<ServiceName, number>,
+    readonly ports: Map<ServiceName, number>,
     private readonly extraEnv: NodeJS.ProcessEnv,
   ) {
     this.kafka = new Kafka({ clientId: 'roster-testkit', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
@@ -40,18 +43,20 @@ export class Stack {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   }
 
-  /** `env` is merged last into the environment of every service and CLI run, e.g. to lower a limit for a test. */
-  static async start(name: string, infra: Infra, env: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  /**
+   * `env` is merged last into the environment of every service and CLI run, e.g. to lower a limit for a test.
+   * `services` are started in order (the gateway first: it applies the migrations).
+   */
+  static async start(name: string, infra: Infra, env: NodeJS.ProcessEnv = {}, services = DEFAULT_SERVICES): Promise<Stack> {
     if (!existsSync(join(root, 'dist/apps/scim-gateway/src/main.js'))) {
       throw new Error('dist/ is missing: run `npm run build` first (npm test and npm run bench do)');
     }
     const suffix = randomBytes(4).toString('hex');
     const url = new URL(infra.databaseUrl);
     url.pathname = `/roster_${name.replace(/\W/g, '_')}_${suffix}`;
-    const ports = { 'scim-gateway': await freePort(), 'directory-projector': await freePort() };
+    const ports = new Map<ServiceName, number>([['scim-gateway', await freePort()]]);
     const stack = new Stack(url.toString(), infra.brokers, `${name}-${suffix}.`, ports, env);
-    await stack.startService('scim-gateway');
-    await stack.startService('directory-projector');
+    for (const service of services) await stack.startService(service);
     return stack;
   }
 
@@ -70,15 +75,23 @@ export class Stack {
   }
 
   get gatewayUrl(): string {
-    return `http://127.0.0.1:${this.ports['scim-gateway']}`;
+    return `http://127.0.0.1:${this.ports.get('scim-gateway')}`;
   }
 
   get scimUrl(): string {
     return `${this.gatewayUrl}/scim/v2`;
   }
 
+  /** The service's base URL (its port is chosen when it first starts and kept across restarts). */
+  serviceUrl(name: ServiceName): string {
+    const port = this.ports.get(name);
+    if (port === undefined) throw new Error(`${name} has not been started in this stack`);
+    return `http://127.0.0.1:${port}`;
+  }
+
   async startService(name: ServiceName, { waitReady = true } = {}): Promise<void> {
-    const port = this.ports[name];
+    const port = this.ports.get(name) ?? (await freePort());
+    this.ports.set(name, port);
     const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
       cwd: root,
       env: { ...this.env(), PORT: String(port) },
@@ -133,12 +146,19 @@ export class Stack {
     });
   }
 
-  /** Creates a tailnet with the real CLI and returns a SCIM client holding its token. */
+  /**
+   * Creates a tailnet with the real CLI and returns a SCIM client holding its token and an admin API client
+   * (base `/api/v2/tailnet/<id>`) holding its admin API key.
+   */
   async createTailnet(name: string, domain = 'example.com') {
     const result = await this.cli(['tailnet', 'create', name, '--domain', domain, '--json']);
     if (result.code !== 0) throw new Error(`roster tailnet create failed: ${result.stderr}`);
-    const created = JSON.parse(result.stdout) as { tailnetId: string; scimUrl: string; token: string };
-    return { ...created, scim: new ScimClient(created.scimUrl, created.token) };
+    const created = JSON.parse(result.stdout) as { tailnetId: string; scimUrl: string; token: string; adminApiKey: string };
+    return {
+      ...created,
+      scim: new ScimClient(created.scimUrl, created.token),
+      admin: new ScimClient(`${this.gatewayUrl}/api/v2/tailnet/${created.tailnetId}`, created.adminApiKey, 'roster-e2e', 'application/json'),
+    };
   }
 
   /** Every event currently on the tailnet-events topic, read from offset 0 up to the high watermark. */

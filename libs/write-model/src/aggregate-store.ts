@@ -34,8 +34,8 @@ export class ClaimTakenError extends Error {
   }
 }
 
-/** Projections whose reads promise read-your-writes; each write leaves a fence there until they catch up. */
-export const FENCED_PROJECTIONS = ['directory'] as const;
+/** The projection whose reads promise read-your-writes for an aggregate unless the commit names others. */
+const DEFAULT_FENCED_PROJECTIONS = ['directory'];
 
 /**
  * The write side: current aggregate state (a snapshot, so loading never replays history), its unique claims, the
@@ -71,6 +71,7 @@ export class AggregateStore {
    * releases unique values; appends the events to the outbox; sets read fences. Fails with VersionConflictError
    * if another writer got there first, or ClaimTakenError if a claimed value is held by another aggregate.
    * Pass `insideTransaction` when `db` is a client in an open transaction, and call `wakeRelay` after COMMIT.
+   * `fences` names the projections whose reads of this aggregate must wait for the write (read-your-writes).
    */
   async commit<TState>(
     db: Queryable,
@@ -78,7 +79,7 @@ export class AggregateStore {
     expectedVersion: number,
     events: EventEnvelope[],
     claims: { claim?: UniqueClaim[]; release?: UniqueClaim[] } = {},
-    { insideTransaction = false } = {},
+    { insideTransaction = false, fences = DEFAULT_FENCED_PROJECTIONS }: { insideTransaction?: boolean; fences?: string[] } = {},
   ): Promise<void> {
     const { claim, release } = withoutUnchangedClaims(claims.claim ?? [], claims.release ?? []);
     const save =
@@ -120,7 +121,7 @@ export class AggregateStore {
           release.map((c) => c.key),
           claim.map((c) => c.scope),
           claim.map((c) => c.key),
-          FENCED_PROJECTIONS,
+          fences,
           ...outboxValues(events),
         ],
       });

@@ -6,9 +6,10 @@ import { ApiTokenEntity, TailnetEntity, isUniqueViolation } from '#roster/platfo
 import { issueToken, type ApiTokenKind } from '../domain/api-token.js';
 import { normaliseIdentityDomain, TailnetExistsError, TailnetNotFoundError, validateTailnetName } from '../domain/tailnet.js';
 
-export type CreatedTailnet = { tailnetId: string; name: string; domain: string | null; token: string };
+/** `token` is the SCIM token for the IdP; `adminApiKey` authenticates the admin API (devices, policy). */
+export type CreatedTailnet = { tailnetId: string; name: string; domain: string | null; token: string; adminApiKey: string };
 
-/** Tailnets and their credentials. Used by the `roster` CLI; tokens are shown once and stored only as hashes. */
+/** Tailnets and their credentials. Used by the `roster` CLI; credentials are shown once and stored only as hashes. */
 export class TailnetService {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -19,17 +20,19 @@ export class TailnetService {
       domain: normaliseIdentityDomain(domain),
     });
     const issued = issueToken('scim');
+    const adminKey = issueToken('admin');
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.insert(TailnetEntity, tailnet);
         await this.storeToken(manager, tailnet.id, issued);
+        await this.storeToken(manager, tailnet.id, adminKey);
         await appendToOutbox(manager, [tailnetCreated(tailnet, actor)]);
       });
     } catch (error) {
       if (isUniqueViolation(error, 'tailnets_name_key')) throw new TailnetExistsError(`a tailnet named "${tailnet.name}" already exists`);
       throw error;
     }
-    return { tailnetId: tailnet.id, name: tailnet.name, domain: tailnet.domain, token: issued.token };
+    return { tailnetId: tailnet.id, name: tailnet.name, domain: tailnet.domain, token: issued.token, adminApiKey: adminKey.token };
   }
 
   /** Issues a new token of the given kind and revokes the tailnet's previous ones at once. */

@@ -1,0 +1,46 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type pg from 'pg';
+import { PG_POOL } from '#roster/directory';
+import { isRosterId } from '#roster/events';
+import { TokenAuthenticator } from '#roster/tailnets';
+import type { AdminRequest } from './admin-request.js';
+
+export class AdminUnauthorizedError extends Error {}
+
+/** The path names a tailnet the key does not belong to; answered as 404 so other tailnets stay invisible. */
+export class ForeignTailnetError extends Error {
+  constructor(readonly tailnetRef: string) {
+    super(`tailnet "${tailnetRef}" not found`);
+  }
+}
+
+/**
+ * Authenticates the admin API (`/api/v2/tailnet/{tailnet}/…`) by the tailnet's admin API key — a SCIM token is
+ * refused — and checks that `{tailnet}` is that key's tailnet: its id, its name, or `-` (the key's own, as in
+ * Tailscale's API).
+ */
+@Injectable()
+export class AdminAuthGuard implements CanActivate {
+  constructor(
+    private readonly authenticator: TokenAuthenticator,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AdminRequest>();
+    const token = (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '').trim();
+    const principal = token ? await this.authenticator.authenticate(token, 'admin') : null;
+    if (!principal) throw new AdminUnauthorizedError('missing or invalid admin API key');
+    const tailnetRef = (request.params as { tailnet?: string }).tailnet ?? '-';
+    if (!(await this.names(principal.tailnetId, tailnetRef))) throw new ForeignTailnetError(tailnetRef);
+    request.principal = principal;
+    return true;
+  }
+
+  private async names(tailnetId: string, tailnetRef: string): Promise<boolean> {
+    if (tailnetRef === '-' || tailnetRef === tailnetId) return true;
+    if (isRosterId(tailnetRef)) return false;
+    const { rows } = await this.pool.query('SELECT 1 FROM control.tailnets WHERE id = $1 AND lower(name) = lower($2)', [tailnetId, tailnetRef]);
+    return rows.length > 0;
+  }
+}
