@@ -1,20 +1,35 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findRepoRoot } from '#roster/platform';
-import { Stack } from '#roster/testkit';
+import { Stack, type Infra } from '#roster/testkit';
 import { runAclBench } from '../libs/acl/bench/acl.bench.js';
 import { runPatchBench } from '../libs/scim/bench/patch.bench.js';
 import { runFoundationBench } from './foundation.bench.js';
+import { fixed, row } from './report.js';
 import { runScimCycleBench } from './scim-cycle.bench.js';
 
-/** `npm run bench`: starts the infrastructure and a fresh stack, runs every benchmark, prints the figures. */
-const fixed = (value: number, digits = 1) => value.toFixed(digits);
+/**
+ * `npm run bench [-- <section> …]`: starts the infrastructure, runs every benchmark section (or the named ones),
+ * prints the figures. Each section starts the stacks it needs.
+ */
+type Section = (infra: Infra) => Promise<void>;
 
-async function main() {
-  const infra = await import(pathToFileURL(join(findRepoRoot(import.meta.dirname), 'deploy/local/infra.mjs')).href);
-  const { brokers, databaseUrl } = await infra.ensureInfra();
+const sections: Record<string, Section> = {
+  scim: scimSections,
+  patch: async () => {
+    console.log('\nSCIM PATCH on large groups (libs/scim, in-process)');
+    console.table(runPatchBench());
+  },
+  acl: async () => {
+    console.log('\nACL evaluator (libs/acl, in-process): 20,000 users, 2,000 groups, 100,000 nodes, 1,000 rules');
+    console.table(await runAclBench());
+    console.log('Targets: compile ≤ 1 s, check p99 ≤ 20 µs, heap ≤ 1 GiB');
+  },
+};
+
+async function scimSections(infra: Infra) {
   // The benchmark drives one tailnet far harder than an IdP would, so the per-tailnet rate limit is lifted.
-  const stack = await Stack.start('bench', { databaseUrl, brokers }, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' });
+  const stack = await Stack.start('bench', infra, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' });
   try {
     await stack.waitUntil('directory-projector', 'readyz');
     const foundation = await runFoundationBench(stack);
@@ -45,22 +60,17 @@ async function main() {
   } finally {
     await stack.stop();
   }
-  console.log('\nSCIM PATCH on large groups (libs/scim, in-process)');
-  console.table(runPatchBench());
-  console.log('\nACL evaluator (libs/acl, in-process): 20,000 users, 2,000 groups, 100,000 nodes, 1,000 rules');
-  console.table(await runAclBench());
-  console.log('Targets: compile ≤ 1 s, check p99 ≤ 20 µs, heap ≤ 1 GiB');
 }
 
-function row(result: { count: number; errors: number; perSecond: number; p50Ms: number; p99Ms: number; maxMs: number }) {
-  return {
-    requests: result.count,
-    errors: result.errors,
-    'per second': Math.round(result.perSecond),
-    'p50 ms': Number(fixed(result.p50Ms, 2)),
-    'p99 ms': Number(fixed(result.p99Ms, 2)),
-    'max ms': Number(fixed(result.maxMs, 2)),
-  };
+async function main() {
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !Object.hasOwn(sections, name));
+  if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}`);
+  const infra = await import(pathToFileURL(join(findRepoRoot(import.meta.dirname), 'deploy/local/infra.mjs')).href);
+  const { brokers, databaseUrl } = await infra.ensureInfra();
+  for (const [name, run] of Object.entries(sections)) {
+    if (requested.length === 0 || requested.includes(name)) await run({ databaseUrl, brokers });
+  }
 }
 
 main().catch((error: unknown) => {
