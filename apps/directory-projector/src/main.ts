@@ -16,8 +16,7 @@ import {
   postgresCheck,
   RosterMetrics,
 } from '#roster/platform';
-import { ProjectorRuntime } from '#roster/projector';
-import { ProjectorHttpModule } from './projector.module.js';
+import { ProjectorHttpModule, ProjectorRuntime } from '#roster/projector';
 
 async function bootstrap() {
   const config = loadConfig(process.env, 8081);

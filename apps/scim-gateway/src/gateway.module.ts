@@ -33,8 +33,23 @@ import {
   RosterMetrics,
   type RosterConfig,
 } from '#roster/platform';
+import {
+  DeleteNodeHandler,
+  GetNodeHandler,
+  GetNodeHistoryHandler,
+  GetTailnetSettingsHandler,
+  ListNodesHandler,
+  RegisterNodeHandler,
+  RenewNodeKeyHandler,
+  SetNodeKeyExpiryHandler,
+  SetNodeTagsHandler,
+  UpdateTailnetSettingsHandler,
+} from '#roster/nodes';
 import { TokenAuthenticator } from '#roster/tailnets';
 import { AggregateStore, ReadFence } from '#roster/write-model';
+import { AdminAuthGuard } from './admin/admin-auth.guard.js';
+import { DevicesController } from './admin/devices.controller.js';
+import { SettingsController } from './admin/settings.controller.js';
 import { KAFKA, LOGGER } from './gateway.tokens.js';
 import { DiscoveryController } from './scim/discovery.controller.js';
 import { TailnetRateLimitGuard } from './scim/rate-limit.guard.js';
@@ -52,7 +67,7 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
     return {
       module: GatewayModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersController, GroupsController, DiscoveryController, HealthController],
+      controllers: [UsersController, GroupsController, DiscoveryController, DevicesController, SettingsController, HealthController],
       providers: [
         { provide: ROSTER_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -110,6 +125,17 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
         DeleteGroupHandler,
         GetGroupHandler,
         ListGroupsHandler,
+        AdminAuthGuard,
+        RegisterNodeHandler,
+        RenewNodeKeyHandler,
+        SetNodeKeyExpiryHandler,
+        SetNodeTagsHandler,
+        DeleteNodeHandler,
+        ListNodesHandler,
+        GetNodeHandler,
+        GetNodeHistoryHandler,
+        GetTailnetSettingsHandler,
+        UpdateTailnetSettingsHandler,
         { provide: APP_FILTER, useClass: ScimExceptionFilter },
       ],
     };

@@ -1,5 +1,6 @@
 export * from './cloudevents-codec.js';
 export * from './event-envelope.js';
+export * from './event-recorder.js';
 export * from './event-types.js';
 export * from './group-events.js';
 export * from './node-events.js';

@@ -14,3 +14,5 @@ export * from './health/readiness.js';
 export * from './health/standard-checks.js';
 export * from './metrics/roster-metrics.js';
 export * from './repo-root.js';
+export * from './injection-tokens.js';
+export * from './clock.js';

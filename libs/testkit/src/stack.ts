@@ -27,6 +27,7 @@ type RunningService = { child: ChildProcess; port: number; output: string[] };
  */
 export class Stack {
   readonly services = new Map<ServiceName, RunningService>();
+  private readonly serviceEnv = new Map<ServiceName, NodeJS.ProcessEnv>();
   readonly kafka: Kafka;
   readonly topics: ReturnType<typeof topicsFor>;
   readonly pool: pg.Pool;
@@ -82,6 +83,11 @@ export class Stack {
     return `${this.gatewayUrl}/scim/v2`;
   }
 
+  /** Extra environment for one service from its next start on (replacing any set before), e.g. a moved clock. */
+  setServiceEnv(name: ServiceName, env: NodeJS.ProcessEnv): void {
+    this.serviceEnv.set(name, env);
+  }
+
   /** The service's base URL (its port is chosen when it first starts and kept across restarts). */
   serviceUrl(name: ServiceName): string {
     const port = this.ports.get(name);
@@ -94,7 +100,7 @@ export class Stack {
     this.ports.set(name, port);
     const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
       cwd: root,
-      env: { ...this.env(), PORT: String(port) },
+      env: { ...this.env(), ...this.serviceEnv.get(name), PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];

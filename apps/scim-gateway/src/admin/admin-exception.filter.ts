@@ -1,6 +1,7 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
+import { AddressSpaceExhaustedError, InvalidNodeInputError, NodeNotFoundError, OwnerLacksAccessError, UnknownOwnerError } from '#roster/nodes';
 import { LOGGER } from '../gateway.tokens.js';
 import { toScimError } from '../scim/scim-exception.filter.js';
 import { AdminUnauthorizedError, ForeignTailnetError } from './admin-auth.guard.js';
@@ -18,6 +19,10 @@ export function toAdminError(error: unknown): AdminErrorResponse | undefined {
   }
   if (error instanceof ForeignTailnetError) return { status: 404, message: error.message };
   if (error instanceof InvalidAdminRequestError) return { status: 400, message: error.message };
+  if (error instanceof NodeNotFoundError) return { status: 404, message: error.message };
+  if (error instanceof UnknownOwnerError || error instanceof InvalidNodeInputError) return { status: 400, message: error.message };
+  if (error instanceof OwnerLacksAccessError) return { status: 403, message: error.message, details: { reason: error.reason, user: error.ownerUserId } };
+  if (error instanceof AddressSpaceExhaustedError) return { status: 409, message: error.message };
   const generic = toScimError(error);
   return generic && { status: generic.status, message: generic.detail, headers: generic.headers };
 }

@@ -1,3 +1,2 @@
-/** Injection tokens of the directory context's ports. */
-export const PG_POOL = Symbol('PgPool');
-export const READ_YOUR_WRITES_TIMEOUT_MS = Symbol('ReadYourWritesTimeoutMs');
+/** The directory context's ports are the shared ones. */
+export { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '#roster/platform';

@@ -4,7 +4,7 @@ import { inTransaction } from '#roster/platform';
 import { AggregateStore, ClaimTakenError, type Queryable } from '#roster/write-model';
 import { GroupNameTakenError, GroupNotFoundError, PreconditionFailedError, UnknownMemberError } from '../domain/directory.errors.js';
 import { changeGroup, groupNameClaim, groupNameKey, type GroupChange, type GroupState, type GroupTarget } from '../domain/group.js';
-import type { Causation } from '../domain/user.js';
+import type { Causation } from '#roster/events';
 import { isRosterId } from '#roster/events';
 
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
-  EventTypes,
+  eventRecorder,
+  type Causation,
   type EventEnvelope,
-  type EventType,
+  type EventRecorder,
   type GroupCreatedData,
   type GroupDeletedData,
   type GroupExternalIdChangedData,
@@ -11,7 +12,6 @@ import {
   type GroupRenamedData,
 } from '#roster/events';
 import { GroupNotFoundError } from './directory.errors.js';
-import type { Causation } from './user.js';
 
 /** The write-side state of a group. `members` are user ids, in the order they were added. */
 export type GroupState = {
@@ -37,23 +37,8 @@ export function groupNameClaim(displayName: string) {
   return { scope: 'groupName', key: groupNameKey(displayName) };
 }
 
-type EventFactory = <TData extends Record<string, unknown>>(type: EventType, data: TData) => EventEnvelope<TData>;
-
-function eventFactory(tailnetId: string, groupId: string, fromVersion: number, causation: Causation): EventFactory {
-  let version = fromVersion;
-  return (type, data) => ({
-    id: randomUUID(),
-    type,
-    schemaVersion: EventTypes[type],
-    tailnetId,
-    aggregateType: 'Group',
-    aggregateId: groupId,
-    aggregateVersion: ++version,
-    time: causation.time,
-    actor: causation.actor,
-    correlationId: causation.correlationId,
-    data,
-  });
+function eventFactory(tailnetId: string, groupId: string, fromVersion: number, causation: Causation): EventRecorder {
+  return eventRecorder({ tailnetId, type: 'Group', id: groupId }, fromVersion, causation);
 }
 
 export function createGroup(tailnetId: string, target: GroupTarget, causation: Causation, groupId: string = randomUUID()): GroupChange {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  EventTypes,
-  type Actor,
+  eventRecorder,
+  type Causation,
   type EventEnvelope,
   type EventType,
   type UserAttributes,
@@ -24,7 +24,7 @@ export type UserState = {
   deleted?: true;
 };
 
-export type Causation = { actor: Actor; correlationId: string; time: string };
+export type { Causation } from '#roster/events';
 
 export type UserChange = { state: UserState; events: EventEnvelope[] };
 
@@ -45,19 +45,7 @@ function event<TData extends Record<string, unknown>>(
   causation: Causation,
   data: TData,
 ): EventEnvelope<TData> {
-  return {
-    id: randomUUID(),
-    type,
-    schemaVersion: EventTypes[type],
-    tailnetId,
-    aggregateType: 'User',
-    aggregateId: userId,
-    aggregateVersion: version,
-    time: causation.time,
-    actor: causation.actor,
-    correlationId: causation.correlationId,
-    data,
-  };
+  return eventRecorder({ tailnetId, type: 'User', id: userId }, version - 1, causation)(type, data);
 }
 
 export function createUser(

@@ -29,6 +29,8 @@ const schema = z.object({
   SCIM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   SCIM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(200),
   SCIM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(400),
+  NODE_EXPIRY_SWEEP_BATCH: z.coerce.number().int().min(1).max(50_000).default(2_000),
+  CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
 });
 
 export type RosterConfig = {
@@ -45,6 +47,13 @@ export type RosterConfig = {
   projectorReadyMaxLag: number;
   scimMaxBodyBytes: number;
   scimRateLimit: { perSecond: number; burst: number };
+  /** Keys recorded as expired per transaction by the node-key expiry sweeper. */
+  nodeExpirySweepBatch: number;
+  /**
+   * Shifts the service's clock (the node-key expiry sweeper's "now") by this many milliseconds. For end-to-end
+   * tests and drills that must see keys expire without waiting months; 0 in production.
+   */
+  clockOffsetMs: number;
 };
 
 export class ConfigurationError extends Error {
@@ -85,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultPort: number): RosterC
     projectorReadyMaxLag: values.PROJECTOR_READY_MAX_LAG,
     scimMaxBodyBytes: values.SCIM_MAX_BODY_BYTES,
     scimRateLimit: { perSecond: values.SCIM_RATE_LIMIT_PER_SECOND, burst: values.SCIM_RATE_LIMIT_BURST },
+    nodeExpirySweepBatch: values.NODE_EXPIRY_SWEEP_BATCH,
+    clockOffsetMs: values.CLOCK_OFFSET_MS,
   };
 }
 

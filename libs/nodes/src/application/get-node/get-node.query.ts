@@ -1,0 +1,6 @@
+export class GetNodeQuery {
+  constructor(
+    readonly tailnetId: string,
+    readonly nodeId: string,
+  ) {}
+}

@@ -1,0 +1,3 @@
+export class GetTailnetSettingsQuery {
+  constructor(readonly tailnetId: string) {}
+}
