@@ -5,6 +5,7 @@ import { Stack, type Infra } from '#roster/testkit';
 import { runAclBench } from '../libs/acl/bench/acl.bench.js';
 import { runPatchBench } from '../libs/scim/bench/patch.bench.js';
 import { runFoundationBench } from './foundation.bench.js';
+import { runNodesBench } from './nodes.bench.js';
 import { fixed, row } from './report.js';
 import { runScimCycleBench } from './scim-cycle.bench.js';
 
@@ -16,6 +17,7 @@ type Section = (infra: Infra) => Promise<void>;
 
 const sections: Record<string, Section> = {
   scim: scimSections,
+  nodes: nodesSection,
   patch: async () => {
     console.log('\nSCIM PATCH on large groups (libs/scim, in-process)');
     console.table(runPatchBench());
@@ -57,6 +59,37 @@ async function scimSections(infra: Infra) {
     console.log('Filters with 100,000 users in the tailnet, as Entra sends them (no count; a page holds at most 200), concurrency 8');
     console.table(Object.fromEntries(Object.entries(cycle.filters).map(([attribute, result]) => [attribute, { matches: result.matches, ...row(result) }])));
     console.log('Targets: ≥ 1,000 SCIM operations/s overall, p99 ≤ 35 ms for every phase, 0 errors, filter p99 ≤ 5 ms at 100,000 users');
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function nodesSection(infra: Infra) {
+  const stack = await Stack.start('bench_nodes', infra, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' }, [
+    'scim-gateway',
+    'directory-projector',
+    'node-expiry-projector',
+  ]);
+  try {
+    const figures = await runNodesBench(stack);
+    console.log('\nNode registry (issue 4): 200,000 nodes across 20,000 users, every service running');
+    console.log(
+      `Seeded ${figures.seeding.users.count} users through SCIM (${Math.round(figures.seeding.users.perSecond)}/s); 200,000 node registrations ` +
+        `written as a fixture in ${fixed(figures.seeding.nodesSeconds)} s and projected after ${fixed(figures.seeding.projectedSeconds)} s`,
+    );
+    console.table({
+      'expiry sweep (10,000 keys due)': {
+        recorded: figures.sweep.recorded,
+        seconds: Number(fixed(figures.sweep.seconds, 3)),
+        'in the node list after s': Number(fixed(figures.sweep.projectedSeconds, 2)),
+      },
+    });
+    console.log(
+      `Suspend a 50-node user (SCIM 200 → all 50 listed owner-suspended), ${figures.suspension.samples} users: ` +
+        `p50 ${fixed(figures.suspension.p50Ms, 1)} ms, p99 ${fixed(figures.suspension.p99Ms, 1)} ms, max ${fixed(figures.suspension.maxMs, 1)} ms`,
+    );
+    console.table({ 'GET devices?expiringBefore (100 per page), concurrency 8': row(figures.expiringBefore) });
+    console.log('Targets: sweep ≤ 2 s; suspension reflected ≤ 200 ms p99; expiring-before list ≤ 20 ms p99');
   } finally {
     await stack.stop();
   }
