@@ -16,6 +16,7 @@ type Service = { name: string; entry: string; port: number };
 const services: Service[] = [
   { name: 'scim-gateway', entry: 'dist/apps/scim-gateway/src/main.js', port: Number(process.env.GATEWAY_PORT ?? 8080) },
   { name: 'directory-projector', entry: 'dist/apps/directory-projector/src/main.js', port: Number(process.env.PROJECTOR_PORT ?? 8081) },
+  { name: 'node-expiry-projector', entry: 'dist/apps/node-expiry-projector/src/main.js', port: Number(process.env.NODE_PROJECTOR_PORT ?? 8082) },
 ];
 
 function start(service: Service, env: NodeJS.ProcessEnv): ChildProcess {
@@ -59,14 +60,20 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number;
   });
 }
 
-/** The demo tailnet is created once; on later runs its token is rotated, since tokens are only ever shown once. */
-async function demoTailnet(env: NodeJS.ProcessEnv): Promise<{ tailnetId: string; scimUrl: string; token: string }> {
+type DemoTailnet = { tailnetId: string; scimUrl: string; token: string; adminApiKey: string };
+
+/** The demo tailnet is created once; on later runs its credentials are rotated, since they are only ever shown once. */
+async function demoTailnet(env: NodeJS.ProcessEnv): Promise<DemoTailnet> {
   const created = await runCli(['tailnet', 'create', 'demo', '--domain', 'example.com', '--json'], env);
   if (created.code === 0) return JSON.parse(created.stdout);
   if (!created.stderr.includes('already exists')) throw new Error(created.stderr);
-  const rotated = await runCli(['token', 'rotate', 'demo', '--json'], env);
-  if (rotated.code !== 0) throw new Error(rotated.stderr);
-  return JSON.parse(rotated.stdout);
+  const rotate = async (kind: 'scim' | 'admin') => {
+    const rotated = await runCli(['token', 'rotate', 'demo', '--kind', kind, '--json'], env);
+    if (rotated.code !== 0) throw new Error(rotated.stderr);
+    return JSON.parse(rotated.stdout) as { tailnetId: string; scimUrl: string; token: string };
+  };
+  const scim = await rotate('scim');
+  return { ...scim, adminApiKey: (await rotate('admin')).token };
 }
 
 let stopping = false;
@@ -96,13 +103,14 @@ async function main() {
 Roster is running.
   SCIM base URL   ${demo.scimUrl}
   SCIM token      ${demo.token}
+  admin API key   ${demo.adminApiKey}
   tailnet         demo (${demo.tailnetId}), identity domain example.com
-  gateway         http://127.0.0.1:${gateway.port}  (/healthz /readyz /metrics)
-  projector       http://127.0.0.1:${services[1].port}  (/healthz /readyz /metrics)
+${services.map((service) => `  ${service.name.padEnd(22)} http://127.0.0.1:${service.port}  (/healthz /readyz /metrics)`).join('\n')}
   logs            ${logDir}
 
 Try:
   curl -s -H "Authorization: Bearer ${demo.token}" '${demo.scimUrl}/Users?filter=userName%20eq%20%22ada@example.com%22'
+  curl -s -H "Authorization: Bearer ${demo.adminApiKey}" '${env.PUBLIC_URL}/api/v2/tailnet/-/devices'
 
 Ctrl-C stops the services; \`npm run infra:down\` stops Kafka.`);
 }
