@@ -21,7 +21,7 @@ export type NodesFigures = {
   seeding: { users: LoadResult; nodesSeconds: number; projectedSeconds: number };
   sweep: { recorded: number; seconds: number; projectedSeconds: number };
   suspension: { samples: number; p50Ms: number; p99Ms: number; maxMs: number };
-  expiringBefore: LoadResult;
+  expiringBefore: { c1: LoadResult; c8: LoadResult };
 };
 
 /**
@@ -58,9 +58,9 @@ export async function runNodesBench(stack: Stack): Promise<NodesFigures> {
   const sweepProjected = Number(process.hrtime.bigint() - sweepStarted) / 1e9;
 
   const suspension = await measureSuspensions(tailnet.scim.baseUrl, tailnet.token, tailnet.admin.baseUrl, tailnet.adminApiKey, users);
-  const expiringBefore = await runLoad({
+  const listExpiring = (concurrency: number) => runLoad({
     baseUrl: tailnet.admin.baseUrl,
-    concurrency: 8,
+    concurrency,
     total: 2_000,
     request: (index) => ({
       method: 'GET',
@@ -69,6 +69,7 @@ export async function runNodesBench(stack: Stack): Promise<NodesFigures> {
     }),
     check: (status) => status === 200,
   });
+  const expiringBefore = { c1: await listExpiring(1), c8: await listExpiring(8) };
   return {
     seeding: { users: userLoad, nodesSeconds, projectedSeconds },
     sweep: { recorded: swept.recorded, seconds: swept.seconds, projectedSeconds: sweepProjected },

@@ -20,7 +20,6 @@ const NODE_FIELD_CHANGES: Partial<Record<LoggedEvent['type'], string>> = {
   NodeKeyExpiryDisabled: `key_expiry_disabled = true`,
   NodeKeyExpiryEnabled: `key_expiry_disabled = false, key_expiry = ($3->>'keyExpiry')::timestamptz`,
   NodeTagsChanged: `tags = ARRAY(SELECT json_array_elements_text($3->'to')), owner_user_id = ($3->>'ownerUserId')::uuid`,
-  NodeKeyExpired: `key_expired = true`,
   // Access was already changed by the owner's event; these only carry history.
   NodeAccessRevoked: ``,
   NodeAccessRestored: ``,
@@ -73,6 +72,7 @@ export class NodesProjection implements Projection {
     else if (type === 'UserUpdated') for (const event of run.events) await this.ownerRenamed(run.client, event as LoggedEvent<UserUpdatedData>);
     else if (OWNER_STATE_OF[type]) for (const event of run.events) await this.ownerStateChanged(run, event, OWNER_STATE_OF[type]);
     else if (type === 'NodeRegistered') await this.nodesRegistered(run);
+    else if (type === 'NodeKeyExpired') await this.keysExpired(run);
     else if (type === 'NodeDeleted') for (const event of run.events) await this.nodeDeleted(run.client, event);
     else if (NODE_FIELD_CHANGES[type] !== undefined) for (const event of run.events) await this.nodeChanged(run.client, event, NODE_FIELD_CHANGES[type]);
     else return false;
@@ -181,6 +181,28 @@ export class NodesProjection implements Projection {
                       WHERE n.tailnet_id = $1 AND n.id = $2) AS next
               WHERE n.tailnet_id = $1 AND n.id = next.id`,
       values: [event.tailnetId, event.aggregateId, event.time],
+    });
+  }
+
+  /** A sweep records thousands of expiries at once; they are applied as one statement per run. */
+  private async keysExpired({ client, events }: Run) {
+    await client.query({
+      name: 'nodes-keys-expired',
+      text: `UPDATE nodes n SET key_expired = true, version = x.version, last_modified = x.time, access_state = x.state,
+                    access_since = CASE WHEN x.state <> n.access_state THEN x.time ELSE n.access_since END
+               FROM (SELECT m.tailnet_id, m.id, e.version, e.time,
+                            ${accessStateSql({ owner: 'm.owner_user_id', ownerState: 'o.state', keyExpired: 'true', keyExpiry: 'm.key_expiry', keyExpiryDisabled: 'm.key_expiry_disabled', at: 'e.time' })} AS state
+                       FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[]) AS e(tailnet_id, id, version, time)
+                       JOIN nodes m ON m.tailnet_id = e.tailnet_id AND m.id = e.id
+                       LEFT JOIN owners o ON o.tailnet_id = m.tailnet_id AND o.user_id = m.owner_user_id
+                      WHERE m.version < e.version) AS x
+              WHERE n.tailnet_id = x.tailnet_id AND n.id = x.id`,
+      values: [
+        events.map((event) => event.tailnetId),
+        events.map((event) => event.aggregateId),
+        events.map((event) => event.aggregateVersion),
+        events.map((event) => event.time),
+      ],
     });
   }
 
