@@ -39,3 +39,5 @@ export type {
   WorldNode,
   WorldUser,
 } from './world-records.js';
+export { DEFAULT_POLICY } from './default-policy.js';
+export { loginEmailOf } from './login-email.js';
