@@ -41,3 +41,4 @@ export type {
 } from './world-records.js';
 export { DEFAULT_POLICY } from './default-policy.js';
 export { loginEmailOf } from './login-email.js';
+export { hujsonValue } from './hujson-document.js';
