@@ -33,8 +33,11 @@ import {
   RosterMetrics,
   type RosterConfig,
 } from '#roster/platform';
+import { TailnetPolicies } from '#roster/policy';
 import { TokenAuthenticator } from '#roster/tailnets';
 import { AggregateStore, ReadFence } from '#roster/write-model';
+import { AdminAuthGuard } from './admin/admin-auth.guard.js';
+import { PolicyController } from './admin/policy.controller.js';
 import { KAFKA, LOGGER } from './gateway.tokens.js';
 import { DiscoveryController } from './scim/discovery.controller.js';
 import { TailnetRateLimitGuard } from './scim/rate-limit.guard.js';
@@ -52,7 +55,7 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
     return {
       module: GatewayModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersController, GroupsController, DiscoveryController, HealthController],
+      controllers: [UsersController, GroupsController, DiscoveryController, PolicyController, HealthController],
       providers: [
         { provide: ROSTER_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -95,7 +98,13 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
           inject: [PG_POOL, KAFKA],
           useFactory: (pool: pg.Pool, kafka: Kafka) => [postgresCheck(pool), kafkaCheck(kafka)],
         },
+        {
+          provide: TailnetPolicies,
+          inject: [PG_POOL, AggregateStore],
+          useFactory: (pool: pg.Pool, store: AggregateStore) => new TailnetPolicies(pool, store),
+        },
         ScimAuthGuard,
+        AdminAuthGuard,
         { provide: TailnetRateLimiter, useValue: new TailnetRateLimiter(config.scimRateLimit) },
         TailnetRateLimitGuard,
         CreateUserHandler,
