@@ -42,3 +42,4 @@ export type {
 export { DEFAULT_POLICY } from './default-policy.js';
 export { loginEmailOf } from './login-email.js';
 export { hujsonValue } from './hujson-document.js';
+export { tailnetIdentityDomain } from './tailnet-domain.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { loginEmailOf, World } from '#roster/acl';
+import { loginEmailOf, tailnetIdentityDomain, World } from '#roster/acl';
 
 /**
  * The tailnet's users, synced groups and memberships as the directory read model has them, as an ACL World, for
@@ -19,7 +19,7 @@ export async function loadDirectoryWorld(pool: pg.Pool, tailnetId: string): Prom
     pool.query<{ id: string; display_name: string }>('SELECT id, display_name FROM directory.groups WHERE tailnet_id = $1', [tailnetId]),
     pool.query<{ group_id: string; user_id: string }>('SELECT group_id, user_id FROM directory.group_members WHERE tailnet_id = $1', [tailnetId]),
   ]);
-  const world = new World(tailnetDomain(tailnetId, tailnet.rows[0]?.domain ?? null));
+  const world = new World(tailnetIdentityDomain(tailnetId, tailnet.rows[0]?.domain ?? null));
   for (const user of users.rows) {
     world.upsertUser({ id: user.id, email: loginEmailOf(user.id, user.user_name, user.emails ?? []), state: user.active ? 'active' : 'suspended' });
   }
@@ -28,9 +28,4 @@ export async function loadDirectoryWorld(pool: pg.Pool, tailnetId: string): Prom
     if (world.user(member.user_id) && world.group(member.group_id)) world.addMember(member.group_id, member.user_id);
   }
   return world;
-}
-
-/** A tailnet without an identity domain still needs one for `group:<name>@<domain>`; this one no policy can name. */
-export function tailnetDomain(tailnetId: string, domain: string | null): string {
-  return domain ?? `${tailnetId}.invalid`;
 }
