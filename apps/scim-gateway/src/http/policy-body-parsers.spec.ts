@@ -1,10 +1,12 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { isPolicyRoute, registerPolicyBodyParsers } from './policy-body-parsers.js';
+import { isPolicyRoute, policyAwareJsonParser, registerPolicyTextParsers } from './policy-body-parsers.js';
 
 async function server() {
   const fastify = Fastify();
-  registerPolicyBodyParsers(fastify);
+  // As Nest's FastifyAdapter.useBodyParser registers it: the body as a buffer.
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, policyAwareJsonParser(fastify));
+  registerPolicyTextParsers(fastify);
   fastify.post('/*', async (request) => ({ type: typeof request.body, body: request.body }));
   await fastify.ready();
   return fastify;
