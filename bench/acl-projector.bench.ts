@@ -23,7 +23,7 @@ const TAGGED = Math.round(20_000 * SCALE);
 const TAGS = 100;
 const RULES = 1_000;
 const HTTP_CHECKS = 20_000;
-const MEMBERSHIP_CHANGES = 60;
+const MEMBERSHIP_CHANGES = 200;
 const PORTS = [22, 80, 443, 5432, 6379, 8080];
 const PROBE_HOST = '10.99.0.1';
 
@@ -33,9 +33,24 @@ export type AclProjectorBench = {
   seedSeconds: number;
   checkHttpC1: LoadResult;
   checkHttpC8: LoadResult;
-  membership: { samples: number; p50Ms: number; p99Ms: number; maxMs: number };
+  membership: {
+    samples: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    /** SCIM response → the event read from Kafka by another consumer (the relay's part and Kafka's). */
+    toKafkaP50Ms: number;
+    toKafkaP99Ms: number;
+    /** That read → the check API answering the new way (the projector's part, as near as a second reader tells). */
+    afterKafkaP50Ms: number;
+    afterKafkaP99Ms: number;
+  };
   rssMiB: number;
   peakRssMiB: number;
+  /** The projector's garbage collections over the whole run, from its /metrics. */
+  gc: Record<string, { count: number; seconds: number }>;
+  /** Cumulative counts of the measured membership events by their age when memory reflected them (le seconds). */
+  eventAgeBuckets: Record<string, number>;
   restartReadySeconds: number;
   rssAfterRestartMiB: number;
 };
@@ -67,6 +82,14 @@ export async function runAclProjectorBench(stack: Stack): Promise<AclProjectorBe
     if (Date.now() > deadline) throw new Error('the ACL projector did not apply the fixture within 20 minutes');
   }
   const seedSeconds = (performance.now() - seedStart) / 1000;
+  // The directory projector applies the same 222,000 events more slowly; measuring while it still works would
+  // measure its CPU use, so wait for it too (its lag is refreshed every 2 s).
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  await stack.waitUntil('directory-projector', 'readyz', 1_200_000);
+  // The fixture left 222,000 dead outbox rows; the relay vacuums the outbox every 10 s in its publishing loop, and
+  // the first such vacuum would otherwise land in the middle of the measured changes. SCIM traffic never piles up
+  // that many at once.
+  await stack.pool.query('VACUUM writes.outbox, writes.read_fences');
 
   const base = `${stack.serviceUrl('acl-projector')}/api/v2/tailnet/${tailnet.tailnetId}`;
   const headers = { authorization: `Bearer ${tailnet.adminApiKey}` };
@@ -86,6 +109,24 @@ export async function runAclProjectorBench(stack: Stack): Promise<AclProjectorBe
     lastAnswer = `${response.status} ${await response.text()}`;
     return response.status === 200 && (JSON.parse(lastAnswer.slice(4)) as { allowed: boolean }).allowed;
   };
+  const ageBefore = eventAges(await fetch(`${stack.serviceUrl('acl-projector')}/metrics`).then((r) => r.text()));
+  // A second reader of the log, to split each sample into "until the event is on Kafka" and "after".
+  const arrivals: number[] = [];
+  const reader = stack.kafka.consumer({ groupId: `${stack.namespace}acl-bench-reader-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  await reader.connect();
+  await reader.subscribe({ topic: stack.topics.tailnetEvents, fromBeginning: false });
+  let readerReady: () => void = () => undefined;
+  const joined = new Promise<void>((resolve) => (readerReady = resolve));
+  reader.on(reader.events.GROUP_JOIN, () => readerReady());
+  await reader.run({
+    eachMessage: async ({ message }) => {
+      if (message.headers?.ce_subject?.toString() === probeGroup || message.value?.toString().includes(probeGroup)) arrivals.push(performance.now());
+    },
+  });
+  await joined;
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const toKafka: number[] = [];
+  const afterKafka: number[] = [];
   const samples: number[] = [];
   for (let change = 0; change < MEMBERSHIP_CHANGES; change++) {
     const adding = change % 2 === 0;
@@ -102,10 +143,22 @@ export async function runAclProjectorBench(stack: Stack): Promise<AclProjectorBe
         throw new Error(`membership change ${change} not reflected in the check API within 10 s: ${lastAnswer}; status ${status.slice(0, 2000)}`);
       }
     }
-    samples.push(performance.now() - answered);
+    const visible = performance.now();
+    samples.push(visible - answered);
+    for (const deadline = Date.now() + 2_000; arrivals.length <= change && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (arrivals.length > change) {
+      toKafka.push(arrivals[change] - answered);
+      afterKafka.push(visible - arrivals[change]);
+    }
   }
-  samples.sort((a, b) => a - b);
+  await reader.disconnect();
+  for (const list of [samples, toKafka, afterKafka]) list.sort((a, b) => a - b);
 
+  const metricsText = await fetch(`${stack.serviceUrl('acl-projector')}/metrics`).then((r) => r.text());
+  const gc = gcPauses(metricsText);
+  const ageAfter = eventAges(metricsText);
+  // Per bucket, the membership events alone (the histogram also holds the fixture's).
+  const eventAgeBuckets = Object.fromEntries([...ageAfter].map(([bound, count]) => [bound, count - (ageBefore.get(bound) ?? 0)]));
   const pid = stack.services.get('acl-projector')!.child.pid!;
   const { rssMiB, peakRssMiB } = memoryOf(pid);
 
@@ -124,9 +177,20 @@ export async function runAclProjectorBench(stack: Stack): Promise<AclProjectorBe
     seedSeconds,
     checkHttpC1,
     checkHttpC8,
-    membership: { samples: samples.length, p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99), maxMs: samples[samples.length - 1] },
+    membership: {
+      samples: samples.length,
+      p50Ms: percentile(samples, 0.5),
+      p99Ms: percentile(samples, 0.99),
+      maxMs: samples[samples.length - 1],
+      toKafkaP50Ms: percentile(toKafka, 0.5),
+      toKafkaP99Ms: percentile(toKafka, 0.99),
+      afterKafkaP50Ms: percentile(afterKafka, 0.5),
+      afterKafkaP99Ms: percentile(afterKafka, 0.99),
+    },
     rssMiB,
     peakRssMiB,
+    gc,
+    eventAgeBuckets,
     restartReadySeconds,
     rssAfterRestartMiB,
   };
@@ -213,6 +277,22 @@ function memoryOf(pid: number): { rssMiB: number; peakRssMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
+}
+
+function gcPauses(metrics: string): Record<string, { count: number; seconds: number }> {
+  const result: Record<string, { count: number; seconds: number }> = {};
+  for (const match of metrics.matchAll(/^\w*nodejs_gc_duration_seconds_(count|sum)\{[^}]*kind="(\w+)"[^}]*\} ([\d.e+-]+)$/gm)) {
+    const entry = (result[match[2]] ??= { count: 0, seconds: 0 });
+    if (match[1] === 'count') entry.count = Number(match[3]);
+    else entry.seconds = Number(match[3]);
+  }
+  return result;
+}
+
+function eventAges(metrics: string): Map<string, number> {
+  const buckets = new Map<string, number>();
+  for (const match of metrics.matchAll(/^roster_acl_event_age_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)$/gm)) buckets.set(match[1], Number(match[2]));
+  return buckets;
 }
 
 function pickWith(seed: number, count: number): number {

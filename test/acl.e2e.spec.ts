@@ -169,6 +169,8 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
     expect((await check('alice@example.com', '10.20.0.5', 22, other.adminApiKey)).status).toBe(404);
     expect((await adminFetch('/acl', {}, other.adminApiKey)).status).toBe(404);
     expect((await check('alice@example.com', '10.20.0.5', 22, tailnet.token)).status).toBe(401);
+    const device = await adminFetch('/devices/00000000-0000-4000-8000-000000000001/packet-filter', {}, tailnet.adminApiKey, stack.serviceUrl('acl-projector'));
+    expect(device.status).toBe(404);
   });
 
   it('fails closed when the IdP renames the group, and the status names the reference and what happened', async () => {

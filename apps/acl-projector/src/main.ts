@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { Histogram } from 'prom-client';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AclProjection, createAclTables, loadAclState, TailnetAcls } from '#roster/acl-projection';
 import { topicsFor } from '#roster/events';
@@ -44,8 +45,18 @@ async function bootstrap() {
   const loaded = await loadAclState(pool, SCHEMA, acls);
   logger.info({ ...loaded, ms: Math.round(performance.now() - started) }, 'ACL state loaded');
 
+  // From the command that recorded an event to checks seeing it: the check API's freshness.
+  const eventAge = new Histogram({
+    name: 'roster_acl_event_age_seconds',
+    help: 'Time from an event being recorded to the ACL state in memory reflecting it',
+    buckets: [0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1, 5, 60],
+    registers: [metrics.registry],
+  });
   const runtime = new ProjectorRuntime(pool, kafka, logger.child({ component: 'projector' }), metrics.projectorMetrics(), {
-    projection: new AclProjection(acls),
+    projection: new AclProjection(acls, (events) => {
+      const now = Date.now();
+      for (const event of events) eventAge.observe((now - Date.parse(event.time)) / 1000);
+    }),
     topic: topics.tailnetEvents,
     schema: SCHEMA,
     groupId: `${config.kafka.namespace}roster-projector-acl`,

@@ -14,7 +14,11 @@ import { createAclTables } from './acl-tables.js';
 export class AclProjection implements Projection {
   readonly name = 'acl';
 
-  constructor(private readonly memory: TailnetAcls) {}
+  /** `applied` is told of each batch once checks see it (for the freshness metric). */
+  constructor(
+    private readonly memory: TailnetAcls,
+    private readonly applied: (events: LoggedEvent[]) => void = () => undefined,
+  ) {}
 
   createTables(client: PoolClient): Promise<void> {
     return createAclTables(client);
@@ -38,6 +42,7 @@ export class AclProjection implements Projection {
 
   committed(events: LoggedEvent[]): void {
     this.memory.applyEvents(events);
+    this.applied(events);
   }
 
   private async applyOne(client: PoolClient, event: LoggedEvent): Promise<void> {
