@@ -137,7 +137,8 @@ export class TailnetAcl {
 
   /** How much work the state has done: compilations (one per policy) and principals derived (one per change). */
   indexStats(): { compilations: number; usersIndexed: number; nodesIndexed: number } {
-    const stats = this.current()?.indexStats() ?? { usersIndexed: 0, nodesIndexed: 0 };
+    // Reads what was done so far; never compiles itself.
+    const stats = this.compiled?.indexStats() ?? { usersIndexed: 0, nodesIndexed: 0 };
     return { compilations: this.compilations, ...stats };
   }
 

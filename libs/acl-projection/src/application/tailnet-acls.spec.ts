@@ -85,6 +85,15 @@ describe('TailnetAcls: the ACL state of a tailnet, from its events', () => {
     expect(acls.get(T)!.check({ src: { user: ALICE }, dst: { ip: '192.0.2.1' }, port: 1 })).toMatchObject({ allowed: true });
   });
 
+  it('compiles a new policy when its batch is applied, not on the first check', () => {
+    const { acls, acl } = tailnet();
+    const before = acl.indexStats().compilations;
+    acls.applyEvents([policy('{ "acls": [] }'), policy(RULES)]);
+    expect(acl.indexStats().compilations).toBe(before + 1);
+    expect(check(acl, { user: BOB }, { ip: '10.1.0.1' }, 22).allowed).toBe(true);
+    expect(acl.indexStats().compilations).toBe(before + 1);
+  });
+
   it('applies a membership change without recompiling: one user re-derived', () => {
     const { acls, acl } = tailnet();
     expect(check(acl, { user: BOB }, { ip: '10.1.0.1' }, 22).allowed).toBe(true);

@@ -33,13 +33,19 @@ export class TailnetAcls {
     return this.tailnets.size;
   }
 
+  /** Applies a batch; a tailnet whose policy changed is compiled once, at the end, so no check pays for it. */
   applyEvents(events: readonly LoggedEvent[]): void {
+    const newPolicies = new Set<string>();
     for (const event of events) {
       const tailnet = this.ensure(event.tailnetId);
       const subject = subjectOf(event);
       const current = subject === undefined ? undefined : subject.kind === 'user' ? tailnet.user(subject.id) : tailnet.node(subject.id);
-      for (const change of aclChangesOf(event, current)) this.applyChange(event.tailnetId, change, event);
+      for (const change of aclChangesOf(event, current)) {
+        this.applyChange(event.tailnetId, change, event);
+        if (change.kind === 'policy') newPolicies.add(event.tailnetId);
+      }
     }
+    for (const tailnetId of newPolicies) this.tailnets.get(tailnetId)?.warm();
   }
 
   applyChange(tailnetId: string, change: AclChange, event?: LoggedEvent): void {
