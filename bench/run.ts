@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { findRepoRoot } from '#roster/platform';
 import { Stack, type Infra } from '#roster/testkit';
 import { runAclBench } from '../libs/acl/bench/acl.bench.js';
+import { runAclProjectorBench } from './acl-projector.bench.js';
 import { runPatchBench } from '../libs/scim/bench/patch.bench.js';
 import { runFoundationBench } from './foundation.bench.js';
 import { runNodesBench } from './nodes.bench.js';
@@ -27,7 +28,53 @@ const sections: Record<string, Section> = {
     console.table(await runAclBench());
     console.log('Targets: compile ≤ 1 s, check p99 ≤ 20 µs, heap ≤ 1 GiB');
   },
+  'acl-projector': aclProjectorSection,
 };
+
+async function aclProjectorSection(infra: Infra) {
+  const stack = await Stack.start('bench_acl', infra, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' }, [
+    'scim-gateway',
+    'directory-projector',
+    'acl-projector',
+  ]);
+  try {
+    const result = await runAclProjectorBench(stack);
+    const { users, groups, nodes, rules } = result.tailnet;
+    console.log(`\nACL projector (real stack): ${users} users, ${groups} groups, ${nodes} nodes, ${rules} rules`);
+    console.log(
+      `Fixture: ${result.seededEvents} events written into the outbox (not through SCIM) and carried by the relay, Kafka and the ` +
+        `projector in ${fixed(result.seedSeconds)} s; the measured membership changes go through SCIM`,
+    );
+    console.table({ 'check over HTTP, concurrency 1': row(result.checkHttpC1), 'check over HTTP, concurrency 8': row(result.checkHttpC8) });
+    console.log(
+      `Membership change (Okta PATCH) → check API answers the new way: p50 ${fixed(result.membership.p50Ms, 2)} ms, ` +
+        `p99 ${fixed(result.membership.p99Ms, 2)} ms, max ${fixed(result.membership.maxMs, 2)} ms (${result.membership.samples} samples, after the SCIM response)`,
+    );
+    console.log(
+      `Projector memory: RSS ${fixed(result.rssMiB)} MiB (peak ${fixed(result.peakRssMiB)} MiB); after a restart from its tables: ` +
+        `ready in ${fixed(result.restartReadySeconds, 2)} s, RSS ${fixed(result.rssAfterRestartMiB)} MiB`,
+    );
+    console.log(
+      `Projector GC over the run: ${Object.entries(result.gc)
+        .map(([kind, { count, seconds }]) => `${kind} ${count}× (${fixed(seconds * 1000, 0)} ms in all)`)
+        .join(', ')}`,
+    );
+    const m = result.membership;
+    console.log(
+      `  split by a second reader of the log: SCIM response → on Kafka p50 ${fixed(m.toKafkaP50Ms, 2)} ms, p99 ${fixed(m.toKafkaP99Ms, 2)} ms; ` +
+        `on Kafka → check API p50 ${fixed(m.afterKafkaP50Ms, 2)} ms, p99 ${fixed(m.afterKafkaP99Ms, 2)} ms`,
+    );
+    console.log(
+      `  recorded → in the projector's memory, cumulative by seconds: ${Object.entries(result.eventAgeBuckets)
+        .filter(([bound]) => Number(bound) <= 0.2)
+        .map(([bound, count]) => `≤${bound}: ${count}`)
+        .join(', ')}`,
+    );
+    console.log('Targets: check over HTTP p99 ≤ 2 ms, membership change ≤ 50 ms p99, RSS ≤ 1 GiB (compile and in-process check: section acl)');
+  } finally {
+    await stack.stop();
+  }
+}
 
 async function scimSections(infra: Infra) {
   // The benchmark drives one tailnet far harder than an IdP would, so the per-tailnet rate limit is lifted.

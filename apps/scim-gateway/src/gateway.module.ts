@@ -45,11 +45,13 @@ import {
   SetNodeTagsHandler,
   UpdateTailnetSettingsHandler,
 } from '#roster/nodes';
+import { TailnetPolicies } from '#roster/policy';
 import { TokenAuthenticator } from '#roster/tailnets';
 import { AggregateStore, ReadFence } from '#roster/write-model';
 import { AdminAuthGuard } from './admin/admin-auth.guard.js';
 import { DevicesController } from './admin/devices.controller.js';
 import { SettingsController } from './admin/settings.controller.js';
+import { PolicyController } from './admin/policy.controller.js';
 import { KAFKA, LOGGER } from './gateway.tokens.js';
 import { DiscoveryController } from './scim/discovery.controller.js';
 import { TailnetRateLimitGuard } from './scim/rate-limit.guard.js';
@@ -67,7 +69,7 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
     return {
       module: GatewayModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersController, GroupsController, DiscoveryController, DevicesController, SettingsController, HealthController],
+      controllers: [UsersController, GroupsController, DiscoveryController, DevicesController, SettingsController, PolicyController, HealthController],
       providers: [
         { provide: ROSTER_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -110,7 +112,13 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
           inject: [PG_POOL, KAFKA],
           useFactory: (pool: pg.Pool, kafka: Kafka) => [postgresCheck(pool), kafkaCheck(kafka)],
         },
+        {
+          provide: TailnetPolicies,
+          inject: [PG_POOL, AggregateStore],
+          useFactory: (pool: pg.Pool, store: AggregateStore) => new TailnetPolicies(pool, store),
+        },
         ScimAuthGuard,
+        AdminAuthGuard,
         { provide: TailnetRateLimiter, useValue: new TailnetRateLimiter(config.scimRateLimit) },
         TailnetRateLimitGuard,
         CreateUserHandler,
@@ -125,7 +133,6 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
         DeleteGroupHandler,
         GetGroupHandler,
         ListGroupsHandler,
-        AdminAuthGuard,
         RegisterNodeHandler,
         RenewNodeKeyHandler,
         SetNodeKeyExpiryHandler,

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate, NestPinoLogger, RosterMetrics } from '#roster/platform';
 import { GatewayModule } from './gateway.module.js';
+import { policyAwareJsonParser, registerPolicyTextParsers } from './http/policy-body-parsers.js';
 import { observeRequests } from './http/request-observability.js';
 
 const SCIM_JSON = /^application\/scim\+json/;
@@ -18,6 +19,9 @@ async function bootstrap() {
   const fastify = adapter.getInstance();
   // SCIM clients send application/scim+json; parse it exactly like application/json.
   fastify.addContentTypeParser(SCIM_JSON, { parseAs: 'string' }, fastify.getDefaultJsonParser('ignore', 'ignore'));
+  // Policy files are raw text on the policy routes, whichever of application/json, application/hujson or text/plain.
+  adapter.useBodyParser('application/json', false, { bodyLimit: config.scimMaxBodyBytes }, policyAwareJsonParser(fastify));
+  registerPolicyTextParsers(fastify);
   observeRequests(fastify, metrics);
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register({ config, logger, metrics }), adapter, {

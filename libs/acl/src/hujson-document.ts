@@ -1,4 +1,4 @@
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { policyError, type PolicyIssue } from './policy-issue.js';
 import { LineIndex } from './source-position.js';
 
@@ -24,4 +24,11 @@ function describeParseError(error: ParseError): string {
   return printParseErrorCode(error.error)
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase();
+}
+
+/** The plain JSON value of a HuJSON text that parses (comments and trailing commas dropped), for JSON-only clients. */
+export function hujsonValue(text: string): unknown {
+  const document = parseHujson(text);
+  if (document.root === undefined || document.syntaxErrors.length > 0) throw new Error('not valid HuJSON');
+  return getNodeValue(document.root);
 }

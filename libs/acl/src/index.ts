@@ -23,7 +23,7 @@ export type { IpFamily, IpPrefix } from './ip-address.js';
 export type { IssueSeverity, PolicyIssue } from './policy-issue.js';
 export type { PolicyMode } from './policy-mode.js';
 export { parsePolicy, type PolicyParse } from './policy-parser.js';
-export { validatePolicy, type PolicyValidation } from './policy-validator.js';
+export { validatePolicy, type PolicyValidation, type ValidationOptions } from './policy-validator.js';
 export type { PortRange } from './port-range.js';
 export type { ReferenceKind } from './reference-resolver.js';
 export type { AutogroupName, Selector } from './selector.js';
@@ -39,3 +39,7 @@ export type {
   WorldNode,
   WorldUser,
 } from './world-records.js';
+export { DEFAULT_POLICY } from './default-policy.js';
+export { loginEmailOf } from './login-email.js';
+export { hujsonValue } from './hujson-document.js';
+export { tailnetIdentityDomain } from './tailnet-domain.js';

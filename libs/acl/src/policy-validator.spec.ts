@@ -110,3 +110,20 @@ describe('validatePolicy: the tests section', () => {
     ]);
   });
 });
+
+describe('validatePolicy: unknown users', () => {
+  const policy = () =>
+    parsed(`{ "groups": { "group:admins": ["alice@example.com", "mallory@example.com"] },
+      "acls": [{ "action": "accept", "src": ["zoe@example.com"], "dst": ["DAVE@example.com:22"] }] }`);
+
+  it('lets unknown logins through by default, since users may join later', () => {
+    expect(validatePolicy(policy(), exampleWorld()).errors).toEqual([]);
+  });
+
+  it('rejects each unknown login at its place when asked to, case-insensitively', () => {
+    expect(validatePolicy(policy(), exampleWorld(), { requireKnownUsers: true }).errors.map((error) => [error.message, error.line])).toEqual([
+      ['groups["group:admins"][1]: user mallory@example.com is not a user of this tailnet', 1],
+      ['acls[0].src[0]: user zoe@example.com is not a user of this tailnet', 2],
+    ]);
+  });
+});

@@ -6,6 +6,14 @@ import { runPolicyTests } from './policy-test-runner.js';
 import { unresolvedProblem } from './reference-resolver.js';
 import type { World } from './world.js';
 
+export interface ValidationOptions {
+  /**
+   * Reject user logins that are not in the world. Off by default (users may join later, and `tests` may describe
+   * them in advance); the admin API turns it on so that a mistyped login is caught like a mistyped group.
+   */
+  readonly requireKnownUsers?: boolean;
+}
+
 export interface PolicyValidation {
   /** True only when every reference resolves and every test passes. */
   readonly valid: boolean;
@@ -20,14 +28,20 @@ export interface PolicyValidation {
  * nobody (so a later IdP rename fails closed), a write naming an unknown group, tag or host is
  * rejected, so typos never ship.
  */
-export function validatePolicy(policy: Policy, world: World): PolicyValidation {
+export function validatePolicy(policy: Policy, world: World, options: ValidationOptions = {}): PolicyValidation {
   const definitions = new PolicyDefinitions(policy);
-  const errors = everyReference(policy).flatMap((reference) => {
-    const problem = unresolvedProblem(reference.selector, definitions, world);
+  const references = options.requireKnownUsers ? [...policy.groups.flatMap((group) => group.members), ...everyReference(policy)] : everyReference(policy);
+  const errors = references.flatMap((reference) => {
+    const problem = unresolvedProblem(reference.selector, definitions, world) ?? (options.requireKnownUsers ? unknownUser(reference, world) : undefined);
     return problem === undefined ? [] : [policyError(reference.place, reference, problem)];
   });
   const failedTests = runPolicyTests(policy.tests, new CompiledAccessPolicy(policy, world));
   return { valid: errors.length === 0 && failedTests.length === 0, errors, failedTests };
+}
+
+function unknownUser({ selector }: PlacedSelector, world: World): string | undefined {
+  if (selector.kind !== 'user' || world.userByEmail(selector.email) !== undefined) return undefined;
+  return `user ${selector.email} is not a user of this tailnet`;
 }
 
 function everyReference(policy: Policy): PlacedSelector[] {

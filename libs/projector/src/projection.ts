@@ -12,6 +12,11 @@ export interface Projection {
   createTables(client: PoolClient): Promise<void>;
   /** Applies events in log order. Events of types it does not care about are ignored. */
   apply(client: PoolClient, events: LoggedEvent[], context: ProjectionContext): Promise<void>;
+  /**
+   * Called with a batch's events once its transaction has committed, for projections that also keep the read model
+   * in memory: memory then only ever holds what PostgreSQL holds, so a failed batch never leaves it ahead.
+   */
+  committed?(events: LoggedEvent[]): void;
 }
 
 export type ProjectionContext = {

@@ -166,7 +166,7 @@ export class ProjectorRuntime {
         lastPosition: events.length > 0 ? events[events.length - 1].position : checkpoint.lastPosition,
         events,
       });
-      return { kind: 'applied' as const, count: events.length };
+      return { kind: 'applied' as const, count: events.length, events };
     }).catch((error: unknown) => {
       this.state = 'stalled';
       this.stalledReason = error instanceof Error ? error.message : String(error);
@@ -178,6 +178,8 @@ export class ProjectorRuntime {
       this.consumer?.seek({ topic, partition, offset: outcome.expected.toString() });
       return;
     }
+    // Before the Kafka offset commit: memory is what the check API answers from, and the commit only saves a hint.
+    if (outcome.kind === 'applied') this.options.projection.committed?.(outcome.events);
     if (this.state === 'stalled') {
       this.state = 'running';
       this.stalledReason = undefined;

@@ -5,6 +5,7 @@ import { AddressSpaceExhaustedError, InvalidNodeInputError, NodeNotFoundError, O
 import { LOGGER } from '../gateway.tokens.js';
 import { toScimError } from '../scim/scim-exception.filter.js';
 import { AdminUnauthorizedError, ForeignTailnetError } from './admin-auth.guard.js';
+import { PolicyBodyError, PolicyPreconditionFailedError, PolicyRejectedError } from '#roster/policy';
 import { InvalidAdminRequestError } from './admin-request-body.js';
 
 export type AdminErrorResponse = { status: number; message: string; headers?: Record<string, string>; details?: unknown };
@@ -23,6 +24,12 @@ export function toAdminError(error: unknown): AdminErrorResponse | undefined {
   if (error instanceof UnknownOwnerError || error instanceof InvalidNodeInputError) return { status: 400, message: error.message };
   if (error instanceof OwnerLacksAccessError) return { status: 403, message: error.message, details: { reason: error.reason, user: error.ownerUserId } };
   if (error instanceof AddressSpaceExhaustedError) return { status: 409, message: error.message };
+  if (error instanceof PolicyBodyError) return { status: 400, message: error.message };
+  if (error instanceof PolicyRejectedError) {
+    const { errors, failedTests, warnings } = error.review;
+    return { status: 400, message: error.message, details: { errors, failedTests, warnings } };
+  }
+  if (error instanceof PolicyPreconditionFailedError) return { status: 412, message: error.message, headers: { etag: error.currentEtag } };
   const generic = toScimError(error);
   return generic && { status: generic.status, message: generic.detail, headers: generic.headers };
 }

@@ -1,0 +1,3 @@
+/** Injection tokens of the ACL projector's HTTP module. */
+export const ACL_LOGGER = Symbol('Logger');
+export const ACL_POOL = Symbol('PgPool');
