@@ -63,6 +63,17 @@ describe('node registry and node-key expiry: devices lose access exactly when th
     tailnet = await stack.createTailnet('devices');
     ada = await createUser(tailnet, 'ada.lovelace@example.com');
     bob = await createUser(tailnet, 'bob.kahn@example.com');
+    const policy = `{
+      // Who may apply which tags: checked whenever tags are set.
+      "groups": { "group:ops": ["ada.lovelace@example.com"] },
+      "tagOwners": { "tag:server": ["group:ops"], "tag:ci": ["group:ops"], "tag:build": ["group:ops"] },
+    }`;
+    const saved = await fetch(`${tailnet.admin.baseUrl}/acl`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tailnet.adminApiKey}`, 'content-type': 'application/hujson' },
+      body: policy,
+    });
+    expect(saved.status, await saved.text()).toBe(200);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -114,7 +125,6 @@ describe('node registry and node-key expiry: devices lose access exactly when th
     expect(byName.status).toBe(200);
 
     const bad = [
-      { user: ada, tags: ['tag:x'], hostname: 'both' },
       { hostname: 'neither' },
       { tags: ['server'], hostname: 'untyped-tag' },
       { user: 'nobody@example.com', hostname: 'ghost' },
@@ -127,6 +137,17 @@ describe('node registry and node-key expiry: devices lose access exactly when th
       expect(response.body.message).toEqual(expect.any(String));
     }
     expect((await tailnet.admin.get('/devices?state=sleeping')).status).toBe(400);
+
+    // Tags must be defined in tagOwners, and a user advertising them must own them.
+    const undefinedTag = await tailnet.admin.post('/devices', { tags: ['tag:nowhere'], hostname: 'stray' });
+    expect(undefinedTag.status).toBe(403);
+    expect(undefinedTag.body.message).toMatch(/tag:nowhere.*tagOwners/);
+    const notOwner = await tailnet.admin.post('/devices', { user: bob, tags: ['tag:server'], hostname: 'bob-server' });
+    expect(notOwner.status).toBe(403);
+    expect(notOwner.body.details.refused).toEqual([{ tag: 'tag:server', reason: expect.stringMatching(/not an owner/) }]);
+    const owned = await register(tailnet.admin, { user: ada, tags: ['tag:server'], hostname: 'ada-server' });
+    expect(owned).toMatchObject({ user: null, tags: ['tag:server'], keyExpiryDisabled: true });
+    expect((await tailnet.admin.post(`/devices/${owned.id}/tags`, { tags: ['tag:nowhere'] })).status).toBe(403);
     expect((await tailnet.admin.get('/devices/not-a-uuid')).status).toBe(404);
     expect((await tailnet.admin.request('PATCH', '/settings', { devicesKeyDurationDays: 181 })).status).toBe(400);
   });

@@ -43,9 +43,10 @@ import {
   RenewNodeKeyHandler,
   SetNodeKeyExpiryHandler,
   SetNodeTagsHandler,
+  TAG_PERMISSION,
   UpdateTailnetSettingsHandler,
 } from '#roster/nodes';
-import { TailnetPolicies } from '#roster/policy';
+import { PolicyTagPermission, TailnetPolicies } from '#roster/policy';
 import { TokenAuthenticator } from '#roster/tailnets';
 import { AggregateStore, ReadFence } from '#roster/write-model';
 import { AdminAuthGuard } from './admin/admin-auth.guard.js';
@@ -116,6 +117,11 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
           provide: TailnetPolicies,
           inject: [PG_POOL, AggregateStore],
           useFactory: (pool: pg.Pool, store: AggregateStore) => new TailnetPolicies(pool, store),
+        },
+        {
+          provide: TAG_PERMISSION,
+          inject: [PG_POOL, TailnetPolicies],
+          useFactory: (pool: pg.Pool, policies: TailnetPolicies) => new PolicyTagPermission(pool, policies),
         },
         ScimAuthGuard,
         AdminAuthGuard,

@@ -30,3 +30,4 @@ export * from './infrastructure/key-expiry-sweeper.js';
 export * from './infrastructure/node-expiry-metrics.js';
 export * from './infrastructure/nodes-tables.js';
 export * from './infrastructure/nodes.projection.js';
+export * from './application/tag-permission.js';

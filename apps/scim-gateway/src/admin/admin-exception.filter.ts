@@ -1,7 +1,14 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { AddressSpaceExhaustedError, InvalidNodeInputError, NodeNotFoundError, OwnerLacksAccessError, UnknownOwnerError } from '#roster/nodes';
+import {
+  AddressSpaceExhaustedError,
+  InvalidNodeInputError,
+  NodeNotFoundError,
+  OwnerLacksAccessError,
+  TagsNotPermittedError,
+  UnknownOwnerError,
+} from '#roster/nodes';
 import { LOGGER } from '../gateway.tokens.js';
 import { toScimError } from '../scim/scim-exception.filter.js';
 import { AdminUnauthorizedError, ForeignTailnetError } from './admin-auth.guard.js';
@@ -24,6 +31,7 @@ export function toAdminError(error: unknown): AdminErrorResponse | undefined {
   if (error instanceof UnknownOwnerError || error instanceof InvalidNodeInputError) return { status: 400, message: error.message };
   if (error instanceof OwnerLacksAccessError) return { status: 403, message: error.message, details: { reason: error.reason, user: error.ownerUserId } };
   if (error instanceof AddressSpaceExhaustedError) return { status: 409, message: error.message };
+  if (error instanceof TagsNotPermittedError) return { status: 403, message: error.message, details: { refused: error.refused } };
   if (error instanceof PolicyBodyError) return { status: 400, message: error.message };
   if (error instanceof PolicyRejectedError) {
     const { errors, failedTests, warnings } = error.review;

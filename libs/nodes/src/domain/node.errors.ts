@@ -36,3 +36,10 @@ export class AddressSpaceExhaustedError extends Error {
     super('could not allocate a free tailnet address in 100.64.0.0/10');
   }
 }
+
+/** The tags may not be applied: not defined in the policy's tagOwners, or the requesting user does not own them. */
+export class TagsNotPermittedError extends Error {
+  constructor(readonly refused: readonly { tag: string; reason: string }[]) {
+    super(`tags not permitted: ${refused.map(({ tag, reason }) => `${tag} (${reason})`).join('; ')}`);
+  }
+}

@@ -24,8 +24,7 @@ describe('registering a node', () => {
   });
 
   it.each([
-    [{ owner: null, tags: [] }, /either by a user/],
-    [{ tags: ['tag:x'] }, /not both/],
+    [{ owner: null, tags: [] }, /needs a user/],
     [{ owner: null, tags: ['server'] }, /malformed tag/],
     [{ owner: null, tags: ['tag:9lives'] }, /malformed tag/],
     [{ hostname: '   ' }, /hostname/],
@@ -34,6 +33,11 @@ describe('registering a node', () => {
   ])('refuses %j', (input, message) => {
     expect(() => register(input)).toThrow(InvalidNodeInputError);
     expect(() => register(input)).toThrow(message);
+  });
+
+  it('gives a node a user advertises tags for to its tags (ownership is checked against the policy first)', () => {
+    expect(register({ tags: ['tag:ci'] }).state).toMatchObject({ ownerUserId: null, tags: ['tag:ci'], keyExpiryDisabled: true });
+    expect(() => register({ tags: ['tag:ci'], owner: { ...ADA, active: false } })).toThrow(OwnerLacksAccessError);
   });
 
   it('keeps the key a device brings', () => {

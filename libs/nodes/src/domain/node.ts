@@ -89,7 +89,10 @@ function assertExists(nodeId: string, state: NodeState | undefined): asserts sta
 }
 
 export type RegisterNodeInput = {
-  /** The user the node belongs to; null registers a node owned by `tags`. */
+  /**
+   * The user who authenticates the device. With tags it is only the requester (their ownership of the tags is
+   * checked through the policy first) and the node belongs to its tags, as in Tailscale.
+   */
   owner: OwnerFacts | null;
   tags: string[];
   hostname: string;
@@ -99,17 +102,17 @@ export type RegisterNodeInput = {
 };
 
 /**
- * A device joins. Exactly one of owner and tags: a node is owned by a user or by its tags. Tagged nodes have key
- * expiry disabled, as in Tailscale; a suspended or deleted user cannot add devices.
+ * A device joins, owned by its user or, when it has tags, by its tags. Tagged nodes have key expiry disabled, as in
+ * Tailscale; a suspended or deleted user cannot add devices, tagged or not.
  */
 export function registerNode(tailnetId: string, input: RegisterNodeInput, causation: Causation, nodeId: string = randomUUID()): NodeChange {
   const tags = validateTags(input.tags);
-  if ((input.owner === null) === (tags.length === 0)) {
-    throw new InvalidNodeInputError('a device is owned either by a user ("user") or by tags ("tags"), not both and not neither');
+  if (input.owner === null && tags.length === 0) {
+    throw new InvalidNodeInputError('a device needs a user ("user") who owns it, or tags ("tags")');
   }
   if (input.owner) assertOwnerMayAuthenticate(input.owner, 'register a device');
   const state: NodeState = {
-    ownerUserId: input.owner?.userId ?? null,
+    ownerUserId: tags.length > 0 ? null : input.owner!.userId,
     tags,
     hostname: validateHostname(input.hostname),
     ipv4: input.ipv4,

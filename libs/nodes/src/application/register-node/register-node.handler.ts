@@ -4,12 +4,13 @@ import type pg from 'pg';
 import { PG_POOL } from '#roster/platform';
 import { AggregateStore, ClaimTakenError } from '#roster/write-model';
 import { AddressSpaceExhaustedError } from '../../domain/node.errors.js';
-import { registerNode } from '../../domain/node.js';
+import { registerNode, validateTags } from '../../domain/node.js';
 import { randomTailnetAddress } from '../../domain/tailnet-address.js';
 import { keyExpiryDaysOf } from '../key-expiry-setting.js';
 import { causationOf, type ModifiedNode } from '../node-modification.js';
 import { NODES_PROJECTION } from '../nodes-projection-name.js';
 import { loadOwnerFacts } from '../owner-facts.js';
+import { TAG_PERMISSION, type TagPermission } from '../tag-permission.js';
 import { RegisterNodeCommand } from './register-node.command.js';
 
 // With 4 million addresses, eight collisions in a row mean the tailnet is all but full.
@@ -20,11 +21,14 @@ export class RegisterNodeHandler implements ICommandHandler<RegisterNodeCommand,
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly store: AggregateStore,
+    @Inject(TAG_PERMISSION) private readonly tagPermission: TagPermission,
   ) {}
 
   async execute(command: RegisterNodeCommand): Promise<ModifiedNode> {
     const { tailnetId, input } = command;
     const owner = input.user === undefined ? null : await loadOwnerFacts(this.pool, tailnetId, input.user);
+    // Malformed tags are the caller's 400 before they are anyone's 403.
+    await this.tagPermission.assertMayApply(tailnetId, owner ? { userId: owner.userId } : { adminKey: true }, validateTags(input.tags));
     const keyExpiryDays = await keyExpiryDaysOf(this.pool, tailnetId);
     const causation = causationOf(command);
     for (let attempt = 1; attempt <= ADDRESS_ATTEMPTS; attempt++) {
