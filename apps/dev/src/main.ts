@@ -17,6 +17,7 @@ const services: Service[] = [
   { name: 'scim-gateway', entry: 'dist/apps/scim-gateway/src/main.js', port: Number(process.env.GATEWAY_PORT ?? 8080) },
   { name: 'directory-projector', entry: 'dist/apps/directory-projector/src/main.js', port: Number(process.env.PROJECTOR_PORT ?? 8081) },
   { name: 'node-expiry-projector', entry: 'dist/apps/node-expiry-projector/src/main.js', port: Number(process.env.NODE_PROJECTOR_PORT ?? 8082) },
+  { name: 'acl-projector', entry: 'dist/apps/acl-projector/src/main.js', port: Number(process.env.ACL_PROJECTOR_PORT ?? 8083) },
 ];
 
 function start(service: Service, env: NodeJS.ProcessEnv): ChildProcess {
