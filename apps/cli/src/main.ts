@@ -5,6 +5,9 @@ import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate } from '#roster/platform';
 import { InvalidTailnetError, TailnetExistsError, TailnetNotFoundError, TailnetService, type ApiTokenKind } from '#roster/tailnets';
 import type { Actor } from '#roster/events';
+import { registerReplayCommand } from './replay/replay.command.js';
+import { ReplayBusyError, ReplayRefusedError } from './replay/replay-projection.js';
+import { InvalidReplayOptionError } from './replay/replay-until.js';
 
 const operator: Actor = { kind: 'operator', id: process.env.USER ?? 'roster-cli' };
 
@@ -70,8 +73,11 @@ program
     createLogger('roster-cli', config.logLevel).info('migrations applied');
   });
 
+registerReplayCommand(program);
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const known = error instanceof TailnetExistsError || error instanceof TailnetNotFoundError || error instanceof InvalidTailnetError;
+  const known = [TailnetExistsError, TailnetNotFoundError, InvalidTailnetError, InvalidReplayOptionError, ReplayRefusedError].some((kind) => error instanceof kind);
   console.error(`roster: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(known ? 2 : 1);
+  // 3: someone else holds the lock (another replay); trying again later may work.
+  process.exit(error instanceof ReplayBusyError ? 3 : known ? 2 : 1);
 });

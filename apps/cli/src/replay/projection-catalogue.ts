@@ -1,0 +1,24 @@
+import { DirectoryProjection } from '#roster/directory';
+import { MembershipProjection } from '#roster/membership';
+import type { Projection } from '#roster/projector';
+
+/**
+ * Every projection in the system, for tools that rebuild any of them (`roster replay`): how to make one, the
+ * schema its live copy lives in and the consumer group of its live projector. Add a projection here when you add
+ * its projector.
+ */
+export type CatalogueEntry = {
+  name: string;
+  schema: string;
+  liveGroupId: (namespace: string) => string;
+  create: () => Projection;
+};
+
+export const PROJECTIONS: CatalogueEntry[] = [
+  { name: 'directory', schema: 'directory', liveGroupId: (ns) => `${ns}roster-projector-directory`, create: () => new DirectoryProjection() },
+  { name: 'membership', schema: 'membership', liveGroupId: (ns) => `${ns}roster-projector-membership`, create: () => new MembershipProjection() },
+];
+
+export function findProjection(name: string): CatalogueEntry | undefined {
+  return PROJECTIONS.find((entry) => entry.name === name);
+}
