@@ -5,9 +5,13 @@ import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate } from '#roster/platform';
 import { InvalidTailnetError, TailnetExistsError, TailnetNotFoundError, TailnetService, type ApiTokenKind } from '#roster/tailnets';
 import type { Actor } from '#roster/events';
-import { registerReplayCommand } from './replay/replay.command.js';
+import { GroupNotFoundAtTimeError } from './history/group-history.js';
+import { registerHistoryCommand } from './history/history.command.js';
+import { registerMembershipCommand } from './membership/membership.command.js';
+import { MembershipExportError } from './membership/membership-export.js';
 import { ReplayBusyError, ReplayRefusedError } from './replay/replay-projection.js';
-import { InvalidReplayOptionError } from './replay/replay-until.js';
+import { registerReplayCommand } from './replay/replay.command.js';
+import { CliUsageError } from './shared/cli-usage-error.js';
 
 const operator: Actor = { kind: 'operator', id: process.env.USER ?? 'roster-cli' };
 
@@ -74,10 +78,12 @@ program
   });
 
 registerReplayCommand(program);
+registerHistoryCommand(program);
+registerMembershipCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const known = [TailnetExistsError, TailnetNotFoundError, InvalidTailnetError, InvalidReplayOptionError, ReplayRefusedError].some((kind) => error instanceof kind);
+  const known = [TailnetExistsError, TailnetNotFoundError, InvalidTailnetError, CliUsageError, ReplayRefusedError, GroupNotFoundAtTimeError].some((kind) => error instanceof kind);
   console.error(`roster: ${error instanceof Error ? error.message : String(error)}`);
-  // 3: someone else holds the lock (another replay); trying again later may work.
-  process.exit(error instanceof ReplayBusyError ? 3 : known ? 2 : 1);
+  // 3: something else is in the way (another replay, a stopped publisher); trying again later may work.
+  process.exit(error instanceof ReplayBusyError || error instanceof MembershipExportError ? 3 : known ? 2 : 1);
 });

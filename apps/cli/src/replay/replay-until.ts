@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
+import { CliUsageError } from '../shared/cli-usage-error.js';
 
-export class InvalidReplayOptionError extends Error {}
+export class InvalidReplayOptionError extends CliUsageError {}
 
 /** `--until`: an ISO 8601 time, or log offsets as `<partition>:<offset>[,<partition>:<offset>…]`. */
 export type ReplayUntil = { kind: 'time'; time: Date; label: string } | { kind: 'offsets'; offsets: Map<number, bigint>; label: string };
