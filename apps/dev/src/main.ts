@@ -16,6 +16,7 @@ type Service = { name: string; entry: string; port: number };
 const services: Service[] = [
   { name: 'scim-gateway', entry: 'dist/apps/scim-gateway/src/main.js', port: Number(process.env.GATEWAY_PORT ?? 8080) },
   { name: 'directory-projector', entry: 'dist/apps/directory-projector/src/main.js', port: Number(process.env.PROJECTOR_PORT ?? 8081) },
+  { name: 'membership-projector', entry: 'dist/apps/membership-projector/src/main.js', port: Number(process.env.MEMBERSHIP_PROJECTOR_PORT ?? 8083) },
 ];
 
 function start(service: Service, env: NodeJS.ProcessEnv): ChildProcess {
