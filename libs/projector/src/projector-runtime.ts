@@ -12,6 +12,9 @@ const LAG_REFRESH_MS = 2_000;
 const ANALYZE_AFTER_EVENTS = 5_000;
 const ANALYZE_AT_MOST_EVERY_MS = 30_000;
 
+/** What rebuilds (`roster replay`, the replay benchmark) run with: one partition per consumer slot of a 6-partition log. */
+export const REPLAY_PARTITIONS_CONCURRENTLY = 6;
+
 export type ProjectorRuntimeOptions = {
   projection: Projection;
   topic: string;
@@ -29,6 +32,12 @@ export type ProjectorRuntimeOptions = {
    * at a point in time, and to never get ahead of the live projection it is about to replace.
    */
   limits?: Map<number, bigint>;
+  /**
+   * Partitions applied at once, each in its own transaction (default 1). A rebuild sets more, so PostgreSQL
+   * applies one partition's batch while this process decodes the next; order within a partition is unchanged,
+   * and partitions never share rows (a tailnet lives on one partition).
+   */
+  partitionsConsumedConcurrently?: number;
 };
 
 export type ProjectorMetrics = {
@@ -115,6 +124,7 @@ export class ProjectorRuntime {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.applyBatch(payload),
     });
     this.state = 'running';

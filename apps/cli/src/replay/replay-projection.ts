@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { ProjectorRuntime } from '#roster/projector';
+import { ProjectorRuntime, REPLAY_PARTITIONS_CONCURRENTLY } from '#roster/projector';
 import type { CatalogueEntry } from './projection-catalogue.js';
 import { ReplayProgress } from './replay-progress.js';
 import { untilOffsets, type ReplayUntil } from './replay-until.js';
@@ -74,6 +74,7 @@ export async function replayProjection(context: ReplayContext, entry: CatalogueE
         // wait out the dead run's session in the old group.
         groupId: `${context.namespace}roster-replay-${target}-${Date.now().toString(36)}`,
         live: false,
+        partitionsConsumedConcurrently: REPLAY_PARTITIONS_CONCURRENTLY,
         limits: pace(await ceiling(), new Map(), options.maxRate),
       });
       let heads = await headsOf(admin, topic);
