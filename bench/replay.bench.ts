@@ -7,8 +7,9 @@ import copyStreams from 'pg-copy-streams';
 import { DirectoryProjection } from '#roster/directory';
 import { encodeEvent } from '#roster/events';
 import { migrations } from '#roster/migrations';
-import { createLogger, ensureTopics, migrate } from '#roster/platform';
-import { ProjectorRuntime, REPLAY_PARTITIONS_CONCURRENTLY } from '#roster/projector';
+import { ensureTopics, migrate } from '#roster/platform';
+import { ParallelProjectorRuntime, REPLAY_PARTITIONS_CONCURRENTLY } from '#roster/projector';
+import { DEFAULT_REPLAY_WORKERS } from '../apps/cli/src/replay/replay-projection.js';
 import { Stack, type Infra } from '#roster/testkit';
 import { tailnetHistory } from '../libs/directory/testing/provisioning-history.js';
 
@@ -22,7 +23,7 @@ export type ReplayFigures = {
   mix: Record<string, number>;
   produce: { seconds: number; perSecond: number };
   kafkaConsume: { seconds: number; perSecond: number };
-  rebuild: { seconds: number; perSecond: number };
+  rebuild: { seconds: number; perSecond: number; workers: number };
   copy: { rows: number; seconds: number; rowsPerSecond: number; eventsPerSecondEquivalent: number; tables: Record<string, number> };
 };
 
@@ -107,17 +108,23 @@ async function rawConsume(stack: Stack, topic: string, events: number) {
   return { seconds, perSecond: events / seconds };
 }
 
+/** The rebuild as `roster replay` runs it: its worker threads, each a ProjectorRuntime, into a fresh schema. */
 async function rebuildDirectory(stack: Stack, topic: string, events: number) {
-  const metrics = { applied: () => undefined, lag: () => undefined };
-  const runtime = new ProjectorRuntime(stack.pool, stack.kafka, createLogger('bench-replay', 'warn'), metrics, {
-    projection: new DirectoryProjection(),
-    topic,
-    schema: SCHEMA,
-    groupId: `${stack.namespace}bench-rebuild`,
-    live: false,
-    // As `roster replay` runs it.
-    partitionsConsumedConcurrently: REPLAY_PARTITIONS_CONCURRENTLY,
-  });
+  const runtime = new ParallelProjectorRuntime(
+    stack.pool,
+    new URL('../apps/cli/src/replay/replay-worker.js', import.meta.url),
+    DEFAULT_REPLAY_WORKERS,
+    new DirectoryProjection(),
+    { databaseUrl: stack.databaseUrl, brokers: stack.brokers.split(','), clientId: 'bench-replay', logLevel: 'warn' },
+    {
+      projection: new DirectoryProjection(),
+      topic,
+      schema: SCHEMA,
+      groupId: `${stack.namespace}bench-rebuild`,
+      live: false,
+      partitionsConsumedConcurrently: REPLAY_PARTITIONS_CONCURRENTLY,
+    },
+  );
   const started = performance.now();
   await runtime.start();
   for (;;) {
@@ -128,7 +135,7 @@ async function rebuildDirectory(stack: Stack, topic: string, events: number) {
   }
   const seconds = (performance.now() - started) / 1000;
   await runtime.stop();
-  return { seconds, perSecond: events / seconds };
+  return { seconds, perSecond: events / seconds, workers: DEFAULT_REPLAY_WORKERS };
 }
 
 /** PostgreSQL alone: COPY the rebuilt rows (exported first, untimed) into identical, indexed, empty tables. */

@@ -1,3 +1,4 @@
 export * from './checkpoint-store.js';
 export * from './projection.js';
 export * from './projector-runtime.js';
+export * from './parallel-projector-runtime.js';

@@ -1,7 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { ProjectorRuntime, REPLAY_PARTITIONS_CONCURRENTLY } from '#roster/projector';
+import { ParallelProjectorRuntime, ProjectorRuntime, REPLAY_PARTITIONS_CONCURRENTLY, type ProjectorRuntimeOptions, type RebuildRuntime } from '#roster/projector';
+import type { LogContext } from '../shared/log-context.js';
 import type { CatalogueEntry } from './projection-catalogue.js';
 import { ReplayProgress } from './replay-progress.js';
 import { untilOffsets, type ReplayUntil } from './replay-until.js';
@@ -14,8 +15,16 @@ const HEADS_EVERY_MS = 1_000;
 // waiting on read fences start to time out. Past this the swap lets go and tries again a moment later.
 const SWAP_WAIT_MS = 3_000;
 
-export type ReplayContext = { pool: pg.Pool; kafka: Kafka; topic: string; namespace: string; logger: Logger };
-export type ReplayOptions = { dryRun?: boolean; until?: ReplayUntil; maxRate?: number };
+export type ReplayContext = { pool: pg.Pool; kafka: Kafka; topic: string; namespace: string; logger: Logger; connection: LogContext['connection'] };
+export type ReplayOptions = {
+  dryRun?: boolean;
+  until?: ReplayUntil;
+  maxRate?: number;
+  /** Worker threads, each a ProjectorRuntime in the replay's consumer group (1: in this thread). */
+  workers?: number;
+};
+
+export const DEFAULT_REPLAY_WORKERS = 2;
 export type ReplayResult = {
   projection: string;
   mode: 'swapped' | 'dry-run' | 'until';
@@ -66,7 +75,7 @@ export async function replayProjection(context: ReplayContext, entry: CatalogueE
         return new Map(partitions.map((partition) => [partition, checkpoints.get(partition) ?? 0n]));
       };
       const resumedFrom = (await schemaExists(pool, target)) ? sum(await checkpointsOf(pool, target, topic)) : 0n;
-      const runtime = new ProjectorRuntime(pool, kafka, context.logger, noMetrics, {
+      const runtimeOptions: ProjectorRuntimeOptions = {
         projection: entry.create(),
         topic,
         schema: target,
@@ -76,7 +85,12 @@ export async function replayProjection(context: ReplayContext, entry: CatalogueE
         live: false,
         partitionsConsumedConcurrently: REPLAY_PARTITIONS_CONCURRENTLY,
         limits: pace(await ceiling(), new Map(), options.maxRate),
-      });
+      };
+      const workers = options.workers ?? DEFAULT_REPLAY_WORKERS;
+      const runtime: RebuildRuntime =
+        workers > 1
+          ? new ParallelProjectorRuntime(pool, new URL('./replay-worker.js', import.meta.url), workers, runtimeOptions.projection, context.connection, runtimeOptions)
+          : new ProjectorRuntime(pool, kafka, context.logger, noMetrics, runtimeOptions);
       let heads = await headsOf(admin, topic);
       const progress = new ReplayProgress(entry.name, Number(sum(heads)), Number(resumedFrom));
       let result: Pick<ReplayResult, 'mode' | 'schema' | 'oldSchema' | 'tables'> | undefined;
@@ -139,7 +153,7 @@ export async function replayProjection(context: ReplayContext, entry: CatalogueE
  */
 async function switchOver(
   pool: pg.Pool,
-  runtime: ProjectorRuntime,
+  runtime: RebuildRuntime,
   { live, target, oldSchema, topic, dryRun, partitions }: { live: string; target: string; oldSchema: string; topic: string; dryRun: boolean; partitions: number[] },
 ): Promise<Pick<ReplayResult, 'mode' | 'schema' | 'oldSchema' | 'tables'> | undefined> {
   const client = await pool.connect();
@@ -185,7 +199,7 @@ async function switchOver(
 /** No live copy yet (its projector never ran): the rebuild simply becomes it. */
 async function adoptWithoutLive(
   pool: pg.Pool,
-  runtime: ProjectorRuntime,
+  runtime: RebuildRuntime,
   { live, target, dryRun }: { live: string; target: string; dryRun: boolean },
 ): Promise<Pick<ReplayResult, 'mode' | 'schema' | 'tables'>> {
   await runtime.stop();

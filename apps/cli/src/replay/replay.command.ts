@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { withLogContext } from '../shared/log-context.js';
 import { findProjection, PROJECTIONS, type CatalogueEntry } from './projection-catalogue.js';
-import { dropOldCopy, replayProjection, type ReplayResult } from './replay-projection.js';
+import { DEFAULT_REPLAY_WORKERS, dropOldCopy, replayProjection, type ReplayResult } from './replay-projection.js';
 import { InvalidReplayOptionError, parseUntil } from './replay-until.js';
 
-type ReplayFlags = { dryRun?: boolean; until?: string; maxRate?: number; json?: boolean };
+type ReplayFlags = { dryRun?: boolean; until?: string; maxRate?: number; workers?: number; json?: boolean };
 
 function projectionsNamed(name: string): CatalogueEntry[] {
   if (name === 'all') return PROJECTIONS;
@@ -46,6 +46,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--dry-run', 'rebuild and report rows added/changed/removed against the live copy, without swapping')
     .option('--until <time|offsets>', 'rebuild the state as of an ISO time or partition:offset list into a separate schema')
     .option('--max-rate <events/s>', 'apply at most this many events per second (spare the database)', positiveInteger)
+    .option('--workers <n>', `worker threads decoding the log (default ${DEFAULT_REPLAY_WORKERS}; 1 = none)`, positiveInteger)
     .option('--json', 'print JSON')
     .action(async (name: string, flags: ReplayFlags) => {
       const entries = projectionsNamed(name);
@@ -53,7 +54,7 @@ export function registerReplayCommand(program: Command): void {
       const results = await withLogContext(async (context) => {
         const done: ReplayResult[] = [];
         for (const entry of entries) {
-          done.push(await replayProjection({ ...context, topic: context.topics.tailnetEvents }, entry, { dryRun: flags.dryRun, until, maxRate: flags.maxRate }));
+          done.push(await replayProjection({ ...context, topic: context.topics.tailnetEvents }, entry, { dryRun: flags.dryRun, until, maxRate: flags.maxRate, workers: flags.workers }));
           if (!flags.json) console.log(summary(done[done.length - 1]).join('\n'));
         }
         return done;

@@ -4,7 +4,16 @@ import type { Logger } from 'pino';
 import { topicsFor, type Topics } from '#roster/events';
 import { createKafka, createLogger, createPool, loadConfig } from '#roster/platform';
 
-export type LogContext = { pool: pg.Pool; kafka: Kafka; topics: Topics; namespace: string; logger: Logger; partitions: number };
+export type LogContext = {
+  pool: pg.Pool;
+  kafka: Kafka;
+  topics: Topics;
+  namespace: string;
+  logger: Logger;
+  partitions: number;
+  /** For worker threads, which build their own clients. */
+  connection: { databaseUrl: string; brokers: string[]; clientId: string; logLevel: string };
+};
 
 /** PostgreSQL and Kafka, configured from the environment like the services, for commands that read the log. */
 export async function withLogContext<T>(work: (context: LogContext) => Promise<T>): Promise<T> {
@@ -21,6 +30,7 @@ export async function withLogContext<T>(work: (context: LogContext) => Promise<T
       namespace: config.kafka.namespace,
       logger,
       partitions: config.kafka.eventsTopicPartitions,
+      connection: { databaseUrl: config.databaseUrl, brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-cli`, logLevel: logger.level },
     });
   } finally {
     await pool.end();
