@@ -115,7 +115,7 @@ async function rebuildDirectory(stack: Stack, topic: string, events: number) {
     new URL('../apps/cli/src/replay/replay-worker.js', import.meta.url),
     DEFAULT_REPLAY_WORKERS,
     new DirectoryProjection(),
-    { databaseUrl: stack.databaseUrl, brokers: stack.brokers.split(','), clientId: 'bench-replay', logLevel: 'warn' },
+    { databaseUrl: stack.databaseUrl, brokers: stack.brokers.split(','), clientId: 'bench-replay', logLevel: 'error' },
     {
       projection: new DirectoryProjection(),
       topic,

@@ -36,7 +36,7 @@ const sections: Record<string, Section> = {
     const ratio = (rate: number) => `${fixed((100 * figures.rebuild.perSecond) / rate)} %`;
     console.table({
       [`rebuild (roster replay: ${figures.rebuild.workers} worker threads × ProjectorRuntime)`]: { seconds: Number(fixed(figures.rebuild.seconds, 2)), 'events/s': Math.round(figures.rebuild.perSecond), 'rebuild as % of this': '' },
-      'kafkajs alone (consume, no work)': { seconds: Number(fixed(figures.kafkaConsume.seconds, 2)), 'events/s': Math.round(figures.kafkaConsume.perSecond), 'rebuild as % of this': ratio(figures.kafkaConsume.perSecond) },
+      'kafkajs alone (1 consumer, no work)': { seconds: Number(fixed(figures.kafkaConsume.seconds, 2)), 'events/s': Math.round(figures.kafkaConsume.perSecond), 'rebuild as % of this': ratio(figures.kafkaConsume.perSecond) },
       [`PostgreSQL COPY of the same ${figures.copy.rows.toLocaleString('en')} rows`]: { seconds: Number(fixed(figures.copy.seconds, 2)), 'events/s': Math.round(figures.copy.eventsPerSecondEquivalent), 'rebuild as % of this': ratio(figures.copy.eventsPerSecondEquivalent) },
     });
     console.log(`COPY: ${Math.round(figures.copy.rowsPerSecond)} rows/s (${Object.entries(figures.copy.tables).map(([t, n]) => `${t} ${n}`).join(', ')})`);
