@@ -8,6 +8,7 @@ import { runPatchBench } from '../libs/scim/bench/patch.bench.js';
 import { runFoundationBench } from './foundation.bench.js';
 import { runNodesBench } from './nodes.bench.js';
 import { fixed, row } from './report.js';
+import { runReplayBench } from './replay.bench.js';
 import { runScimCycleBench } from './scim-cycle.bench.js';
 
 /**
@@ -29,6 +30,22 @@ const sections: Record<string, Section> = {
     console.log('Targets: compile ≤ 1 s, check p99 ≤ 20 µs, heap ≤ 1 GiB');
   },
   'acl-projector': aclProjectorSection,
+  replay: async (infra) => {
+    const figures = await runReplayBench(infra);
+    console.log(
+      `\nReplay (issue 6): rebuild the directory projection from ${figures.events.toLocaleString('en')} events ` +
+        `(a fixture written straight to a bench topic with encodeEvent, not through SCIM; ${fixed(figures.produce.seconds)} s to produce)`,
+    );
+    console.log(`Event mix: ${Object.entries(figures.mix).map(([type, n]) => `${type} ${n}`).join(', ')}`);
+    const ratio = (rate: number) => `${fixed((100 * figures.rebuild.perSecond) / rate)} %`;
+    console.table({
+      [`rebuild (roster replay: ${figures.rebuild.workers} worker threads × ProjectorRuntime)`]: { seconds: Number(fixed(figures.rebuild.seconds, 2)), 'events/s': Math.round(figures.rebuild.perSecond), 'rebuild as % of this': '' },
+      'kafkajs alone (1 consumer, no work)': { seconds: Number(fixed(figures.kafkaConsume.seconds, 2)), 'events/s': Math.round(figures.kafkaConsume.perSecond), 'rebuild as % of this': ratio(figures.kafkaConsume.perSecond) },
+      [`PostgreSQL COPY of the same ${figures.copy.rows.toLocaleString('en')} rows`]: { seconds: Number(fixed(figures.copy.seconds, 2)), 'events/s': Math.round(figures.copy.eventsPerSecondEquivalent), 'rebuild as % of this': ratio(figures.copy.eventsPerSecondEquivalent) },
+    });
+    console.log(`COPY: ${Math.round(figures.copy.rowsPerSecond)} rows/s (${Object.entries(figures.copy.tables).map(([t, n]) => `${t} ${n}`).join(', ')})`);
+    console.log('Target: rebuild ≤ 30 s (≥ 33,000 events/s)');
+  },
 };
 
 async function aclProjectorSection(infra: Infra) {

@@ -5,6 +5,13 @@ import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate } from '#roster/platform';
 import { InvalidTailnetError, TailnetExistsError, TailnetNotFoundError, TailnetService, type ApiTokenKind } from '#roster/tailnets';
 import type { Actor } from '#roster/events';
+import { GroupNotFoundAtTimeError } from './history/group-history.js';
+import { registerHistoryCommand } from './history/history.command.js';
+import { registerMembershipCommand } from './membership/membership.command.js';
+import { MembershipExportError } from './membership/membership-export.js';
+import { ReplayBusyError, ReplayRefusedError } from './replay/replay-projection.js';
+import { registerReplayCommand } from './replay/replay.command.js';
+import { CliUsageError } from './shared/cli-usage-error.js';
 
 const operator: Actor = { kind: 'operator', id: process.env.USER ?? 'roster-cli' };
 
@@ -70,8 +77,13 @@ program
     createLogger('roster-cli', config.logLevel).info('migrations applied');
   });
 
+registerReplayCommand(program);
+registerHistoryCommand(program);
+registerMembershipCommand(program);
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const known = error instanceof TailnetExistsError || error instanceof TailnetNotFoundError || error instanceof InvalidTailnetError;
+  const known = [TailnetExistsError, TailnetNotFoundError, InvalidTailnetError, CliUsageError, ReplayRefusedError, GroupNotFoundAtTimeError].some((kind) => error instanceof kind);
   console.error(`roster: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(known ? 2 : 1);
+  // 3: something else is in the way (another replay, a stopped publisher); trying again later may work.
+  process.exit(error instanceof ReplayBusyError || error instanceof MembershipExportError ? 3 : known ? 2 : 1);
 });

@@ -18,6 +18,7 @@ const services: Service[] = [
   { name: 'directory-projector', entry: 'dist/apps/directory-projector/src/main.js', port: Number(process.env.PROJECTOR_PORT ?? 8081) },
   { name: 'node-expiry-projector', entry: 'dist/apps/node-expiry-projector/src/main.js', port: Number(process.env.NODE_PROJECTOR_PORT ?? 8082) },
   { name: 'acl-projector', entry: 'dist/apps/acl-projector/src/main.js', port: Number(process.env.ACL_PROJECTOR_PORT ?? 8083) },
+  { name: 'membership-projector', entry: 'dist/apps/membership-projector/src/main.js', port: Number(process.env.MEMBERSHIP_PROJECTOR_PORT ?? 8084) },
 ];
 
 function start(service: Service, env: NodeJS.ProcessEnv): ChildProcess {

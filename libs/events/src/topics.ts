@@ -9,6 +9,11 @@ export function topicsFor(namespace: string) {
   return {
     /** Every domain event of every tailnet, keyed by tailnet id so one tailnet's events are totally ordered. */
     tailnetEvents: `${namespace}roster.tailnet-events.v1`,
+    /**
+     * The public membership feed for other teams (a contract: libs/contracts, docs/events.md), keyed by group id
+     * so one group's events stay in order; written only by the membership projector.
+     */
+    membership: `${namespace}roster.membership.v1`,
   };
 }
 

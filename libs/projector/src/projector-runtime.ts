@@ -12,6 +12,9 @@ const LAG_REFRESH_MS = 2_000;
 const ANALYZE_AFTER_EVENTS = 5_000;
 const ANALYZE_AT_MOST_EVERY_MS = 30_000;
 
+/** What rebuilds (`roster replay`, the replay benchmark) run with: one partition per consumer slot of a 6-partition log. */
+export const REPLAY_PARTITIONS_CONCURRENTLY = 6;
+
 export type ProjectorRuntimeOptions = {
   projection: Projection;
   topic: string;
@@ -23,6 +26,18 @@ export type ProjectorRuntimeOptions = {
    * consequences of events on the log.
    */
   live: boolean;
+  /**
+   * Per partition, the offset to stop before (exclusive): the runtime applies nothing at or past it and pauses
+   * the partition there until `limitTo` raises it. Partitions not listed are unbounded. A replay uses it to stop
+   * at a point in time, and to never get ahead of the live projection it is about to replace.
+   */
+  limits?: Map<number, bigint>;
+  /**
+   * Partitions applied at once, each in its own transaction (default 1). A rebuild sets more, so PostgreSQL
+   * applies one partition's batch while this process decodes the next; order within a partition is unchanged,
+   * and partitions never share rows (a tailnet lives on one partition).
+   */
+  partitionsConsumedConcurrently?: number;
 };
 
 export type ProjectorMetrics = {
@@ -47,6 +62,9 @@ export class ProjectorRuntime {
   private appliedSinceAnalyze = 0;
   private analyzedAt = 0;
   private analyzing = false;
+  private limits: Map<number, bigint> | undefined;
+  private readonly paused = new Set<number>();
+  private readonly pausedAt = new Map<number, bigint>();
   state: ProjectorState = 'starting';
 
   constructor(
@@ -57,6 +75,24 @@ export class ProjectorRuntime {
     private readonly options: ProjectorRuntimeOptions,
   ) {
     if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`invalid projection schema name ${options.schema}`);
+    this.limits = options.limits ? new Map(options.limits) : undefined;
+  }
+
+  /** Replaces the stop offsets (see `limits`), resuming the partitions the new ones let go further. */
+  limitTo(limits: Map<number, bigint> | undefined): void {
+    this.limits = limits ? new Map(limits) : undefined;
+    const resumed = [...this.paused].filter((partition) => {
+      const limit = this.limits?.get(partition);
+      return limit === undefined || limit > (this.pausedAt.get(partition) ?? 0n);
+    });
+    if (resumed.length === 0) return;
+    for (const partition of resumed) this.paused.delete(partition);
+    this.consumer?.resume([{ topic: this.options.topic, partitions: resumed }]);
+  }
+
+  /** The checkpoint (next offset to apply) of every partition the projection has seen. */
+  checkpoints(): Promise<Map<number, bigint>> {
+    return this.loadCheckpoints();
   }
 
   async start(): Promise<void> {
@@ -88,6 +124,7 @@ export class ProjectorRuntime {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.applyBatch(payload),
     });
     this.state = 'running';
@@ -147,13 +184,17 @@ export class ProjectorRuntime {
   private async applyBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
+    const limit = this.limits?.get(partition);
+    const messages = limit === undefined ? batch.messages : batch.messages.filter((message) => BigInt(message.offset) < limit);
+    if (messages.length < batch.messages.length) this.pauseAt(partition, limit!);
+    if (messages.length === 0) return;
     const started = process.hrtime.bigint();
     const outcome = await inTransaction(this.pool, async (client) => {
       // Not waiting for the WAL flush is safe here: a batch lost in a PostgreSQL crash loses its checkpoint with
       // it, and is applied again from Kafka.
       await client.query(`SET LOCAL search_path TO ${this.options.schema}, public; SET LOCAL synchronous_commit TO off`);
       const checkpoint = await lockCheckpoint(client, topic, partition);
-      const fresh = batch.messages.filter((message) => BigInt(message.offset) >= checkpoint.nextOffset);
+      const fresh = messages.filter((message) => BigInt(message.offset) >= checkpoint.nextOffset);
       if (fresh.length === 0) return { kind: 'duplicate' as const };
       if (BigInt(fresh[0].offset) > checkpoint.nextOffset) return { kind: 'gap' as const, expected: checkpoint.nextOffset };
       // Positions only grow along a partition; anything at or below the last applied one is a resent duplicate.
@@ -184,7 +225,7 @@ export class ProjectorRuntime {
       this.state = 'running';
       this.stalledReason = undefined;
     }
-    const lastOffset = batch.messages[batch.messages.length - 1].offset;
+    const lastOffset = messages[messages.length - 1].offset;
     resolveOffset(lastOffset);
     await commitOffsetsIfNecessary();
     await heartbeat();
@@ -196,6 +237,14 @@ export class ProjectorRuntime {
     const lag = Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
     this.lagByPartition.set(partition, lag);
     this.metrics.lag(this.options.projection.name, partition, lag);
+  }
+
+  /** Stops fetching a partition that reached its limit; the messages past it are fetched again on resume. */
+  private pauseAt(partition: number, limit: bigint): void {
+    if (this.paused.has(partition)) return;
+    this.paused.add(partition);
+    this.pausedAt.set(partition, limit);
+    this.consumer?.pause([{ topic: this.options.topic, partitions: [partition] }]);
   }
 
   /**

@@ -14,7 +14,7 @@ export type Infra = { databaseUrl: string; brokers: string };
 const root = findRepoRoot(import.meta.dirname);
 
 /** A deployable service: the name of its folder under `apps/`. */
-export type ServiceName = 'scim-gateway' | 'directory-projector' | 'node-expiry-projector' | 'acl-projector' | 'membership-projector';
+export type ServiceName = 'scim-gateway' | 'directory-projector' | 'node-expiry-projector' | 'acl-projector' | 'membership-projector' | 'membership-subscriber-example';
 
 const DEFAULT_SERVICES: ServiceName[] = ['scim-gateway', 'directory-projector'];
 

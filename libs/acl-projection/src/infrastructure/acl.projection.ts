@@ -14,9 +14,12 @@ import { createAclTables } from './acl-tables.js';
 export class AclProjection implements Projection {
   readonly name = 'acl';
 
-  /** `applied` is told of each batch once checks see it (for the freshness metric). */
+  /**
+   * `memory` is what the check API answers from; a rebuild (`roster replay`) has none and keeps only the tables.
+   * `applied` is told of each batch once checks see it (for the freshness metric).
+   */
   constructor(
-    private readonly memory: TailnetAcls,
+    private readonly memory: TailnetAcls | undefined,
     private readonly applied: (events: LoggedEvent[]) => void = () => undefined,
   ) {}
 
@@ -41,6 +44,7 @@ export class AclProjection implements Projection {
   }
 
   committed(events: LoggedEvent[]): void {
+    if (!this.memory) return;
     this.memory.applyEvents(events);
     this.applied(events);
   }

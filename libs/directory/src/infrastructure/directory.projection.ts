@@ -1,201 +1,227 @@
 import type { PoolClient } from 'pg';
-import type {
-  GroupCreatedData,
-  GroupExternalIdChangedData,
-  GroupMemberAddedData,
-  GroupMemberRemovedData,
-  GroupRenamedData,
-  LoggedEvent,
-  UserCreatedData,
-  UserDeletedData,
-  UserUpdatedData,
-} from '#roster/events';
+import type { LoggedEvent, UserAttributes } from '#roster/events';
 import type { Projection } from '#roster/projector';
+import { DirectoryBatch, type GroupChange, type MembershipChange, type UserChange } from './directory-batch.js';
 import { createDirectoryTables } from './directory-tables.js';
 import { USER_COLUMN_NAMES, userColumns, userEmails } from './user-columns.js';
 
-type Handler = (client: PoolClient, events: LoggedEvent[]) => Promise<void>;
+const USER_COLUMNS = USER_COLUMN_NAMES.join(', ');
+const userColumnArrays = (first: number) =>
+  USER_COLUMN_NAMES.map((name, i) => `$${i + first}::${name === 'active' ? 'boolean' : 'text'}[]`).join(', ');
+/** The stored resource: the attributes as sent, with `active` merged in when a (de)activation came after them. */
+const RESOURCE = `CASE WHEN u.merge_active THEN (u.resource::jsonb || jsonb_build_object('active', u.active))::json ELSE u.resource END`;
 
-/** Builds the directory read model (users, groups, memberships) that answers SCIM reads. */
+/**
+ * Builds the directory read model (users, groups, memberships) that answers SCIM reads. A batch is folded into
+ * its net effect first (DirectoryBatch), then written with at most nine set-based statements, so a rebuild
+ * from the log goes at bulk-load speed rather than one round trip per event. Version guards keep every
+ * statement a no-op for a batch applied twice.
+ */
 export class DirectoryProjection implements Projection {
   readonly name = 'directory';
-
-  private readonly handlers: Partial<Record<LoggedEvent['type'], Handler>> = {
-    UserCreated: (client, events) => this.usersCreated(client, events as LoggedEvent<UserCreatedData>[]),
-    UserUpdated: (client, events) => each(events as LoggedEvent<UserUpdatedData>[], (event) => this.userUpdated(client, event)),
-    UserSuspended: (client, events) => each(events, (event) => this.userActivity(client, event, false)),
-    UserReactivated: (client, events) => each(events, (event) => this.userActivity(client, event, true)),
-    UserDeleted: (client, events) => each(events as LoggedEvent<UserDeletedData>[], (event) => this.userDeleted(client, event)),
-    GroupCreated: (client, events) => each(events as LoggedEvent<GroupCreatedData>[], (event) => this.groupCreated(client, event)),
-    GroupRenamed: (client, events) => each(events as LoggedEvent<GroupRenamedData>[], (event) => this.groupRenamed(client, event)),
-    GroupExternalIdChanged: (client, events) =>
-      each(events as LoggedEvent<GroupExternalIdChangedData>[], (event) => this.groupExternalIdChanged(client, event)),
-    GroupMemberAdded: (client, events) => this.membersChanged(client, events as LoggedEvent<GroupMemberAddedData>[], 'added'),
-    GroupMemberRemoved: (client, events) => this.membersChanged(client, events as LoggedEvent<GroupMemberRemovedData>[], 'removed'),
-    GroupDeleted: (client, events) => each(events, (event) => this.groupDeleted(client, event)),
-  };
 
   createTables(client: PoolClient): Promise<void> {
     return createDirectoryTables(client);
   }
 
-  /** Applies the batch in order, one statement per run of consecutive events of the same type. */
   async apply(client: PoolClient, events: LoggedEvent[]): Promise<void> {
-    let start = 0;
-    while (start < events.length) {
-      let end = start + 1;
-      while (end < events.length && events[end].type === events[start].type) end++;
-      await this.handlers[events[start].type]?.(client, events.slice(start, end));
-      start = end;
-    }
+    const batch = new DirectoryBatch(events);
+    if (batch.users.size === 0 && batch.groups.size === 0) return;
+    const users = [...batch.users.values()];
+    const groups = [...batch.groups.values()];
+    await this.deleted(client, users.filter((u) => u.deleted), groups.filter((g) => g.deleted));
+    await this.usersCreated(client, users.filter((u) => u.createdAt && !u.deleted));
+    await this.usersReplaced(client, users.filter((u) => !u.createdAt && !u.deleted && u.attributes));
+    await this.usersActivity(client, users.filter((u) => !u.createdAt && !u.deleted && !u.attributes && u.activeOverride !== undefined));
+    await this.groupsWritten(client, groups.filter((g) => !g.deleted));
+    await this.membershipsWritten(client, [...batch.memberships.values()]);
   }
 
-  /** Inserts the users (a replayed creation finds its row and changes nothing) and the emails of the new ones. */
-  private async usersCreated(client: PoolClient, events: LoggedEvent<UserCreatedData>[]) {
-    const rows = events.map((event) => ({ event, columns: userColumns(event.data.attributes), emails: userEmails(event.data.attributes) }));
-    const emails = rows.flatMap(({ event, emails }) => emails.map((email) => ({ userId: event.data.userId, ...email })));
-    const columnArrays = USER_COLUMN_NAMES.map((name) => rows.map((row) => row.columns[name]));
-    const first = 12;
+  /** Deleted users and groups, with their emails and every stored membership. */
+  private async deleted(client: PoolClient, users: UserChange[], groups: GroupChange[]) {
+    if (users.length === 0 && groups.length === 0) return;
     await client.query({
-      name: 'directory-users-created',
-      text: `WITH inserted AS (
-               INSERT INTO users (tailnet_id, id, resource, version, created_at, last_modified, ${USER_COLUMN_NAMES.join(', ')})
-               SELECT u.tailnet_id, u.id, u.resource, u.version, u.time, u.time, ${USER_COLUMN_NAMES.map((name) => `u.${name}`).join(', ')}
-                 FROM unnest($1::uuid[], $2::uuid[], $3::json[], $4::int[], $5::timestamptz[],
-                             ${USER_COLUMN_NAMES.map((name, i) => `$${i + first}::${name === 'active' ? 'boolean' : 'text'}[]`).join(', ')})
-                      AS u(tailnet_id, id, resource, version, time, ${USER_COLUMN_NAMES.join(', ')})
-               ON CONFLICT (tailnet_id, id) DO NOTHING
-               RETURNING tailnet_id, id)
-             INSERT INTO user_emails (tailnet_id, user_id, ordinal, value, type, "primary", display)
-             SELECT i.tailnet_id, e.user_id, e.ordinal, e.value, e.type, e.is_primary, e.display
-               FROM unnest($6::uuid[], $7::int[], $8::text[], $9::text[], $10::boolean[], $11::text[])
-                    AS e(user_id, ordinal, value, type, is_primary, display)
-               JOIN inserted i ON i.id = e.user_id`,
+      name: 'directory-deleted',
+      text: `WITH gone_users AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS d(tailnet_id, id, version)),
+                  gone_groups AS (SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::int[]) AS d(tailnet_id, id, version)),
+                  emails AS (DELETE FROM user_emails e USING gone_users d WHERE e.tailnet_id = d.tailnet_id AND e.user_id = d.id),
+                  memberships AS (
+                    DELETE FROM group_members m WHERE (m.tailnet_id, m.user_id) IN (SELECT tailnet_id, id FROM gone_users)
+                                                   OR (m.tailnet_id, m.group_id) IN (SELECT tailnet_id, id FROM gone_groups)),
+                  users_deleted AS (
+                    DELETE FROM users u USING gone_users d WHERE u.tailnet_id = d.tailnet_id AND u.id = d.id AND u.version < d.version)
+             DELETE FROM groups g USING gone_groups d WHERE g.tailnet_id = d.tailnet_id AND g.id = d.id AND g.version < d.version`,
       values: [
-        events.map((event) => event.tailnetId),
-        events.map((event) => event.data.userId),
-        events.map((event) => JSON.stringify(event.data.attributes)),
-        events.map((event) => event.aggregateVersion),
-        events.map((event) => event.time),
-        emails.map((email) => email.userId),
-        ...emailArrays(emails),
-        ...columnArrays,
+        users.map((u) => u.tailnetId),
+        users.map((u) => u.userId),
+        users.map((u) => u.version),
+        groups.map((g) => g.tailnetId),
+        groups.map((g) => g.groupId),
+        groups.map((g) => g.version),
       ],
     });
   }
 
-  /** Every change below is guarded by the row's version, so an event applied twice changes nothing the second time. */
-  private async userUpdated(client: PoolClient, event: LoggedEvent<UserUpdatedData>) {
-    const { userId, attributes } = event.data;
-    const columns = userColumns(attributes);
-    const first = 6;
-    const { rowCount } = await client.query({
-      name: 'directory-user-updated',
-      text: `UPDATE users SET resource = $3, version = $4, last_modified = $5,
-                    ${USER_COLUMN_NAMES.map((name, i) => `${name} = $${i + first}`).join(', ')}
-              WHERE tailnet_id = $1 AND id = $2 AND version < $4`,
-      values: [event.tailnetId, userId, JSON.stringify(attributes), event.aggregateVersion, event.time, ...Object.values(columns)],
+  /** Users the batch created, in their final state (a replayed creation finds its row and changes nothing). */
+  private async usersCreated(client: PoolClient, users: UserChange[]) {
+    if (users.length === 0) return;
+    const rows = users.map((user) => finalUser(user));
+    const emails = users.flatMap((user) => userEmails(user.attributes!).map((email) => ({ userId: user.userId, ...email })));
+    const first = 14;
+    await client.query({
+      name: 'directory-users-created',
+      text: `WITH inserted AS (
+               INSERT INTO users (tailnet_id, id, resource, version, created_at, last_modified, ${USER_COLUMNS})
+               SELECT u.tailnet_id, u.id, ${RESOURCE}, u.version, u.created_at, u.last_modified, ${USER_COLUMN_NAMES.map((name) => `u.${name}`).join(', ')}
+                 FROM unnest($1::uuid[], $2::uuid[], $3::json[], $4::int[], $5::timestamptz[], $6::timestamptz[], $7::boolean[],
+                             ${userColumnArrays(first)})
+                      AS u(tailnet_id, id, resource, version, created_at, last_modified, merge_active, ${USER_COLUMNS})
+               ON CONFLICT (tailnet_id, id) DO NOTHING
+               RETURNING tailnet_id, id)
+             INSERT INTO user_emails (tailnet_id, user_id, ordinal, value, type, "primary", display)
+             SELECT i.tailnet_id, e.user_id, e.ordinal, e.value, e.type, e.is_primary, e.display
+               FROM unnest($8::uuid[], $9::int[], $10::text[], $11::text[], $12::boolean[], $13::text[])
+                    AS e(user_id, ordinal, value, type, is_primary, display)
+               JOIN inserted i ON i.id = e.user_id`,
+      values: [
+        users.map((u) => u.tailnetId),
+        users.map((u) => u.userId),
+        users.map((u) => JSON.stringify(u.attributes)),
+        users.map((u) => u.version),
+        users.map((u) => u.createdAt),
+        users.map((u) => u.lastModified),
+        users.map((u) => u.activeOverride !== undefined),
+        emails.map((email) => email.userId),
+        ...emailArrays(emails),
+        ...USER_COLUMN_NAMES.map((name) => rows.map((row) => row[name])),
+      ],
     });
-    if (rowCount === 0) return;
+  }
+
+  /** Users whose attributes the batch replaced: every column, and their emails (only where the row changed). */
+  private async usersReplaced(client: PoolClient, users: UserChange[]) {
+    if (users.length === 0) return;
+    const rows = users.map((user) => finalUser(user));
+    const first = 7;
+    const { rows: updated } = await client.query<{ id: string }>({
+      name: 'directory-users-replaced',
+      text: `UPDATE users t SET resource = ${RESOURCE}, version = u.version, last_modified = u.last_modified,
+                    ${USER_COLUMN_NAMES.map((name) => `${name} = u.${name}`).join(', ')}
+               FROM unnest($1::uuid[], $2::uuid[], $3::json[], $4::int[], $5::timestamptz[], $6::boolean[], ${userColumnArrays(first)})
+                    AS u(tailnet_id, id, resource, version, last_modified, merge_active, ${USER_COLUMNS})
+              WHERE t.tailnet_id = u.tailnet_id AND t.id = u.id AND t.version < u.version
+              RETURNING t.id`,
+      values: [
+        users.map((u) => u.tailnetId),
+        users.map((u) => u.userId),
+        users.map((u) => JSON.stringify(u.attributes)),
+        users.map((u) => u.version),
+        users.map((u) => u.lastModified),
+        users.map((u) => u.activeOverride !== undefined),
+        ...USER_COLUMN_NAMES.map((name) => rows.map((row) => row[name])),
+      ],
+    });
+    if (updated.length === 0) return;
+    const changed = new Set(updated.map((row) => row.id));
+    const replaced = users.filter((u) => changed.has(u.userId));
     // Two statements: a row deleted and re-inserted under the same key within one statement would collide.
-    await client.query('DELETE FROM user_emails WHERE tailnet_id = $1 AND user_id = $2', [event.tailnetId, userId]);
+    await client.query({
+      name: 'directory-user-emails-deleted',
+      text: `DELETE FROM user_emails e USING unnest($1::uuid[], $2::uuid[]) AS d(tailnet_id, id) WHERE e.tailnet_id = d.tailnet_id AND e.user_id = d.id`,
+      values: [replaced.map((u) => u.tailnetId), replaced.map((u) => u.userId)],
+    });
+    const emails = replaced.flatMap((user) => userEmails(user.attributes!).map((email) => ({ tailnetId: user.tailnetId, userId: user.userId, ...email })));
+    if (emails.length === 0) return;
     await client.query({
       name: 'directory-user-emails-inserted',
       text: `INSERT INTO user_emails (tailnet_id, user_id, ordinal, value, type, "primary", display)
-             SELECT $1, $2, e.* FROM unnest($3::int[], $4::text[], $5::text[], $6::boolean[], $7::text[]) AS e`,
-      values: [event.tailnetId, userId, ...emailArrays(userEmails(attributes))],
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::boolean[], $7::text[])`,
+      values: [emails.map((e) => e.tailnetId), emails.map((e) => e.userId), ...emailArrays(emails)],
     });
   }
 
-  private async userActivity(client: PoolClient, event: LoggedEvent, active: boolean) {
+  /** Users the batch only suspended or reactivated. */
+  private async usersActivity(client: PoolClient, users: UserChange[]) {
+    if (users.length === 0) return;
     await client.query({
-      name: 'directory-user-activity',
-      text: `UPDATE users SET active = $3, version = $4, last_modified = $5,
-                    resource = (resource::jsonb || jsonb_build_object('active', $3::boolean))::json
-              WHERE tailnet_id = $1 AND id = $2 AND version < $4`,
-      values: [event.tailnetId, event.aggregateId, active, event.aggregateVersion, event.time],
+      name: 'directory-users-activity',
+      text: `UPDATE users t SET active = u.active, version = u.version, last_modified = u.last_modified,
+                    resource = (t.resource::jsonb || jsonb_build_object('active', u.active))::json
+               FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::int[], $5::timestamptz[]) AS u(tailnet_id, id, active, version, last_modified)
+              WHERE t.tailnet_id = u.tailnet_id AND t.id = u.id AND t.version < u.version`,
+      values: [
+        users.map((u) => u.tailnetId),
+        users.map((u) => u.userId),
+        users.map((u) => u.activeOverride),
+        users.map((u) => u.version),
+        users.map((u) => u.lastModified),
+      ],
     });
   }
 
-  private async userDeleted(client: PoolClient, event: LoggedEvent<UserDeletedData>) {
+  /** Groups created (final state) and groups renamed, re-identified or whose members changed (new version). */
+  private async groupsWritten(client: PoolClient, groups: GroupChange[]) {
+    if (groups.length === 0) return;
     await client.query({
-      name: 'directory-user-deleted',
-      text: `WITH emails AS (DELETE FROM user_emails WHERE tailnet_id = $1 AND user_id = $2),
-                  memberships AS (DELETE FROM group_members WHERE tailnet_id = $1 AND user_id = $2)
-             DELETE FROM users WHERE tailnet_id = $1 AND id = $2 AND version < $3`,
-      values: [event.tailnetId, event.data.userId, event.aggregateVersion],
-    });
-  }
-
-  private async groupCreated(client: PoolClient, event: LoggedEvent<GroupCreatedData>) {
-    const { groupId, displayName, externalId } = event.data;
-    await client.query({
-      name: 'directory-group-created',
-      text: `INSERT INTO groups (tailnet_id, id, display_name, external_id, version, created_at, last_modified)
-             VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (tailnet_id, id) DO NOTHING`,
-      values: [event.tailnetId, groupId, displayName, externalId, event.aggregateVersion, event.time],
-    });
-  }
-
-  private async groupRenamed(client: PoolClient, event: LoggedEvent<GroupRenamedData>) {
-    await client.query({
-      name: 'directory-group-renamed',
-      text: `UPDATE groups SET display_name = $3, version = $4, last_modified = $5
-              WHERE tailnet_id = $1 AND id = $2 AND version < $4`,
-      values: [event.tailnetId, event.data.groupId, event.data.to, event.aggregateVersion, event.time],
-    });
-  }
-
-  private async groupExternalIdChanged(client: PoolClient, event: LoggedEvent<GroupExternalIdChangedData>) {
-    await client.query({
-      name: 'directory-group-external-id',
-      text: `UPDATE groups SET external_id = $3, version = $4, last_modified = $5
-              WHERE tailnet_id = $1 AND id = $2 AND version < $4`,
-      values: [event.tailnetId, event.data.groupId, event.data.externalId, event.aggregateVersion, event.time],
+      name: 'directory-groups-written',
+      text: `WITH changes AS (
+               SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[])
+                 AS c(tailnet_id, id, display_name, external_id_changed, external_id, version, created_at, last_modified)),
+             created AS (
+               INSERT INTO groups (tailnet_id, id, display_name, external_id, version, created_at, last_modified)
+               SELECT tailnet_id, id, display_name, external_id, version, created_at, last_modified FROM changes WHERE created_at IS NOT NULL
+               ON CONFLICT (tailnet_id, id) DO NOTHING)
+             UPDATE groups g SET display_name = coalesce(c.display_name, g.display_name),
+                    external_id = CASE WHEN c.external_id_changed THEN c.external_id ELSE g.external_id END,
+                    version = c.version, last_modified = c.last_modified
+               FROM changes c
+              WHERE c.created_at IS NULL AND g.tailnet_id = c.tailnet_id AND g.id = c.id AND g.version < c.version`,
+      values: [
+        groups.map((g) => g.tailnetId),
+        groups.map((g) => g.groupId),
+        groups.map((g) => g.displayName ?? null),
+        groups.map((g) => g.externalIdChanged),
+        groups.map((g) => g.externalId),
+        groups.map((g) => g.version),
+        groups.map((g) => g.createdAt ?? null),
+        groups.map((g) => g.lastModified),
+      ],
     });
   }
 
   /**
-   * A run of member events (a 5,000-member PATCH arrives as one run) becomes one statement per group: the group's
-   * version guard is checked against the run's first event, so a run applied twice changes nothing.
+   * The batch's memberships as they stand after it. A membership of a group that exists nowhere (not stored, not
+   * created by the batch) is dropped, as the group's own events would be.
    */
-  private async membersChanged(client: PoolClient, events: LoggedEvent<GroupMemberAddedData | GroupMemberRemovedData>[], change: 'added' | 'removed') {
-    const byGroup = new Map<string, LoggedEvent<GroupMemberAddedData | GroupMemberRemovedData>[]>();
-    for (const event of events) byGroup.set(event.data.groupId, [...(byGroup.get(event.data.groupId) ?? []), event]);
-    for (const [groupId, run] of byGroup) {
-      const first = run[0];
-      const last = run[run.length - 1];
-      const memberChange =
-        change === 'added'
-          ? `INSERT INTO group_members (tailnet_id, group_id, user_id)
-             SELECT $1, $2, u FROM unnest($3::uuid[]) AS u WHERE EXISTS (SELECT 1 FROM guarded)
-             ON CONFLICT DO NOTHING`
-          : `DELETE FROM group_members m USING unnest($3::uuid[]) AS u
-              WHERE EXISTS (SELECT 1 FROM guarded) AND m.tailnet_id = $1 AND m.group_id = $2 AND m.user_id = u`;
-      await client.query({
-        name: `directory-members-${change}`,
-        text: `WITH guarded AS (
-                 UPDATE groups SET version = $5, last_modified = $6
-                  WHERE tailnet_id = $1 AND id = $2 AND version < $4 RETURNING 1)
-               ${memberChange}`,
-        values: [first.tailnetId, groupId, run.map((event) => event.data.userId), first.aggregateVersion, last.aggregateVersion, last.time],
-      });
-    }
-  }
-
-  private async groupDeleted(client: PoolClient, event: LoggedEvent) {
+  private async membershipsWritten(client: PoolClient, memberships: MembershipChange[]) {
+    if (memberships.length === 0) return;
+    const added = memberships.filter((m) => m.present);
+    const removed = memberships.filter((m) => !m.present);
     await client.query({
-      name: 'directory-group-deleted',
-      text: `WITH members AS (DELETE FROM group_members WHERE tailnet_id = $1 AND group_id = $2)
-             DELETE FROM groups WHERE tailnet_id = $1 AND id = $2 AND version < $3`,
-      values: [event.tailnetId, event.aggregateId, event.aggregateVersion],
+      name: 'directory-memberships-written',
+      text: `WITH removed AS (
+               DELETE FROM group_members m USING unnest($4::uuid[], $5::uuid[], $6::uuid[]) AS r(tailnet_id, group_id, user_id)
+                WHERE m.tailnet_id = r.tailnet_id AND m.group_id = r.group_id AND m.user_id = r.user_id)
+             INSERT INTO group_members (tailnet_id, group_id, user_id)
+             SELECT a.tailnet_id, a.group_id, a.user_id FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS a(tailnet_id, group_id, user_id)
+              WHERE EXISTS (SELECT 1 FROM groups g WHERE g.tailnet_id = a.tailnet_id AND g.id = a.group_id)
+             ON CONFLICT DO NOTHING`,
+      values: [
+        added.map((m) => m.tailnetId),
+        added.map((m) => m.groupId),
+        added.map((m) => m.userId),
+        removed.map((m) => m.tailnetId),
+        removed.map((m) => m.groupId),
+        removed.map((m) => m.userId),
+      ],
     });
   }
 }
 
-
-async function each<T>(events: T[], apply: (event: T) => Promise<void>): Promise<void> {
-  for (const event of events) await apply(event);
+/** The user's filterable columns after the batch: from its last attributes, `active` from a later (de)activation. */
+function finalUser(user: UserChange) {
+  const columns = userColumns(user.attributes as UserAttributes);
+  return user.activeOverride === undefined ? columns : { ...columns, active: user.activeOverride };
 }
 
 function emailArrays(emails: ReturnType<typeof userEmails>) {

@@ -1,0 +1,3 @@
+export * from './membership-codec.js';
+export * from './membership-event.js';
+export * from './membership-schemas.js';
