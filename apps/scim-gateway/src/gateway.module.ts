@@ -53,7 +53,7 @@ import { AdminAuthGuard } from './admin/admin-auth.guard.js';
 import { DevicesController } from './admin/devices.controller.js';
 import { SettingsController } from './admin/settings.controller.js';
 import { PolicyController } from './admin/policy.controller.js';
-import { KAFKA, LOGGER } from './gateway.tokens.js';
+import { DIRECTORY_CAUGHT_UP, KAFKA, LOGGER } from './gateway.tokens.js';
 import { DiscoveryController } from './scim/discovery.controller.js';
 import { TailnetRateLimitGuard } from './scim/rate-limit.guard.js';
 import { ScimAuthGuard } from './scim/scim-auth.guard.js';
@@ -114,14 +114,20 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
           useFactory: (pool: pg.Pool, kafka: Kafka) => [postgresCheck(pool), kafkaCheck(kafka)],
         },
         {
+          provide: DIRECTORY_CAUGHT_UP,
+          inject: [ReadFence],
+          useFactory: (fence: ReadFence) => (tailnetId: string) => fence.waitForTailnet('directory', tailnetId, config.readYourWritesTimeoutMs),
+        },
+        {
           provide: TailnetPolicies,
-          inject: [PG_POOL, AggregateStore],
-          useFactory: (pool: pg.Pool, store: AggregateStore) => new TailnetPolicies(pool, store),
+          inject: [PG_POOL, AggregateStore, DIRECTORY_CAUGHT_UP],
+          useFactory: (pool: pg.Pool, store: AggregateStore, caughtUp: (tailnetId: string) => Promise<void>) => new TailnetPolicies(pool, store, caughtUp),
         },
         {
           provide: TAG_PERMISSION,
-          inject: [PG_POOL, TailnetPolicies],
-          useFactory: (pool: pg.Pool, policies: TailnetPolicies) => new PolicyTagPermission(pool, policies),
+          inject: [PG_POOL, TailnetPolicies, DIRECTORY_CAUGHT_UP],
+          useFactory: (pool: pg.Pool, policies: TailnetPolicies, caughtUp: (tailnetId: string) => Promise<void>) =>
+            new PolicyTagPermission(pool, policies, caughtUp),
         },
         ScimAuthGuard,
         AdminAuthGuard,

@@ -13,6 +13,7 @@ export class PolicyTagPermission implements TagPermission {
   constructor(
     private readonly pool: pg.Pool,
     private readonly policies: TailnetPolicies,
+    private readonly directoryCaughtUp: (tailnetId: string) => Promise<void>,
   ) {}
 
   async assertMayApply(tailnetId: string, requester: TagRequester, tags: readonly string[]): Promise<void> {
@@ -23,6 +24,7 @@ export class PolicyTagPermission implements TagPermission {
     const undefinedTags = tags.filter((tag) => !defined.has(tag)).map((tag) => ({ tag, reason: 'not defined in the policy file\'s tagOwners' }));
     if (undefinedTags.length > 0) throw new TagsNotPermittedError(undefinedTags);
     if (!('userId' in requester) || !parsed.ok) return;
+    await this.directoryCaughtUp(tailnetId);
     const approval = compilePolicy(parsed.policy, await this.requesterWorld(tailnetId, requester.userId)).mayApplyTags({ user: requester.userId }, tags);
     if (!approval.allowed) throw new TagsNotPermittedError(approval.refused);
   }

@@ -26,9 +26,11 @@ const MAX_ATTEMPTS = 3;
  * replace it (validated against the directory as it is now, optimistic on the ETag), or only validate it.
  */
 export class TailnetPolicies {
+  /** `directoryCaughtUp` waits until the directory read model has the tailnet's earlier writes (read-your-writes). */
   constructor(
     private readonly pool: pg.Pool,
     private readonly store: AggregateStore,
+    private readonly directoryCaughtUp: (tailnetId: string) => Promise<void>,
   ) {}
 
   async current(tailnetId: string): Promise<CurrentPolicy> {
@@ -38,6 +40,8 @@ export class TailnetPolicies {
   }
 
   async validate(tailnetId: string, text: unknown): Promise<PolicyReview> {
+    // A policy naming a user the IdP provisioned a moment ago must not be rejected as naming a stranger.
+    await this.directoryCaughtUp(tailnetId);
     return reviewPolicy(policyText(text), await loadDirectoryWorld(this.pool, tailnetId));
   }
 
