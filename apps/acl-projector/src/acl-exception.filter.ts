@@ -1,7 +1,7 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { AclUnauthorizedError, UnknownTailnetError } from './acl-auth.guard.js';
+import { AdminKeyRejectedError, ForeignTailnetError } from '#roster/tailnets';
 import { ACL_LOGGER } from './acl.tokens.js';
 import { InvalidCheckQueryError } from './check-query.js';
 
@@ -13,8 +13,8 @@ export class DeviceNotFoundError extends Error {
 
 /** The one place the ACL projector's errors become responses: `{ "message": … }`, as the admin API answers. */
 export function toAclError(error: unknown): { status: number; message: string; headers?: Record<string, string> } | undefined {
-  if (error instanceof AclUnauthorizedError) return { status: 401, message: error.message, headers: { 'www-authenticate': 'Bearer realm="roster-admin"' } };
-  if (error instanceof UnknownTailnetError || error instanceof DeviceNotFoundError) return { status: 404, message: error.message };
+  if (error instanceof AdminKeyRejectedError) return { status: 401, message: error.message, headers: { 'www-authenticate': 'Bearer realm="roster-admin"' } };
+  if (error instanceof ForeignTailnetError || error instanceof DeviceNotFoundError) return { status: 404, message: error.message };
   if (error instanceof InvalidCheckQueryError) return { status: 400, message: error.message };
   if (error instanceof HttpException) return { status: error.getStatus(), message: error.message };
   return undefined;

@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { TailnetAcls } from '#roster/acl-projection';
-import { HealthController, READINESS_CHECKS, RosterMetrics, type ReadinessCheck } from '#roster/platform';
-import { TokenAuthenticator } from '#roster/tailnets';
-import { AclAuthGuard } from './acl-auth.guard.js';
+import { HealthController, PG_POOL, READINESS_CHECKS, RosterMetrics, type ReadinessCheck } from '#roster/platform';
+import { AdminKeyGuard, TokenAuthenticator } from '#roster/tailnets';
 import { AclController } from './acl.controller.js';
 import { AclExceptionFilter } from './acl-exception.filter.js';
-import { ACL_LOGGER, ACL_POOL } from './acl.tokens.js';
+import { ACL_LOGGER } from './acl.tokens.js';
 
 export type AclHttpContext = { metrics: RosterMetrics; checks: ReadinessCheck[]; acls: TailnetAcls; pool: pg.Pool; logger: Logger };
 
@@ -22,10 +21,10 @@ export class AclHttpModule {
         { provide: RosterMetrics, useValue: metrics },
         { provide: READINESS_CHECKS, useValue: checks },
         { provide: TailnetAcls, useValue: acls },
-        { provide: ACL_POOL, useValue: pool },
+        { provide: PG_POOL, useValue: pool },
         { provide: ACL_LOGGER, useValue: logger },
         { provide: TokenAuthenticator, useValue: new TokenAuthenticator(pool) },
-        AclAuthGuard,
+        AdminKeyGuard,
         AclExceptionFilter,
       ],
     };

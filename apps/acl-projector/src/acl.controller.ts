@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { tailnetIdentityDomain, type PacketFilter } from '#roster/acl';
 import { TailnetAcl, TailnetAcls } from '#roster/acl-projection';
-import { AclAuthGuard, type AclRequest } from './acl-auth.guard.js';
+import { AdminKeyGuard, type AdminRequest } from '#roster/tailnets';
 import { AclExceptionFilter, DeviceNotFoundError } from './acl-exception.filter.js';
 import { checkQuestion } from './check-query.js';
 
@@ -10,13 +10,13 @@ import { checkQuestion } from './check-query.js';
  * status (references that fail closed, and what happened to them).
  */
 @Controller('api/v2/tailnet/:tailnet')
-@UseGuards(AclAuthGuard)
+@UseGuards(AdminKeyGuard)
 @UseFilters(AclExceptionFilter)
 export class AclController {
   constructor(@Inject(TailnetAcls) private readonly acls: TailnetAcls) {}
 
   @Get('acl/check')
-  check(@Req() request: AclRequest, @Query() query: unknown) {
+  check(@Req() request: AdminRequest, @Query() query: unknown) {
     const tailnet = this.tailnet(request);
     const question = checkQuestion(query, tailnet);
     if ('denied' in question) return { allowed: false, rule: null, reason: question.denied };
@@ -25,19 +25,19 @@ export class AclController {
   }
 
   @Get('devices/:nodeId/packet-filter')
-  packetFilter(@Req() request: AclRequest, @Param('nodeId') nodeId: string) {
+  packetFilter(@Req() request: AdminRequest, @Param('nodeId') nodeId: string) {
     const tailnet = this.tailnet(request);
     if (tailnet.node(nodeId) === undefined) throw new DeviceNotFoundError(nodeId);
     return renderFilter(tailnet.packetFilter(nodeId));
   }
 
   @Get('acl/status')
-  status(@Req() request: AclRequest) {
+  status(@Req() request: AdminRequest) {
     return this.tailnet(request).status();
   }
 
   /** A tailnet whose first event has not arrived yet has no users, nodes or policy: an empty one answers for it. */
-  private tailnet(request: AclRequest): TailnetAcl {
+  private tailnet(request: AdminRequest): TailnetAcl {
     const tailnetId = request.principal!.tailnetId;
     return this.acls.get(tailnetId) ?? new TailnetAcl(tailnetId, tailnetIdentityDomain(tailnetId, null));
   }

@@ -1,3 +1,2 @@
 /** Injection tokens of the ACL projector's HTTP module. */
 export const ACL_LOGGER = Symbol('Logger');
-export const ACL_POOL = Symbol('PgPool');

@@ -47,9 +47,8 @@ import {
   UpdateTailnetSettingsHandler,
 } from '#roster/nodes';
 import { PolicyTagPermission, TailnetPolicies } from '#roster/policy';
-import { TokenAuthenticator } from '#roster/tailnets';
+import { AdminKeyGuard, TokenAuthenticator } from '#roster/tailnets';
 import { AggregateStore, ReadFence } from '#roster/write-model';
-import { AdminAuthGuard } from './admin/admin-auth.guard.js';
 import { DevicesController } from './admin/devices.controller.js';
 import { SettingsController } from './admin/settings.controller.js';
 import { PolicyController } from './admin/policy.controller.js';
@@ -130,7 +129,7 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
             new PolicyTagPermission(pool, policies, caughtUp),
         },
         ScimAuthGuard,
-        AdminAuthGuard,
+        AdminKeyGuard,
         { provide: TailnetRateLimiter, useValue: new TailnetRateLimiter(config.scimRateLimit) },
         TailnetRateLimitGuard,
         CreateUserHandler,

@@ -64,6 +64,7 @@ export type {
 } from './filter/filter-ast.js';
 export type { ComparableType } from './filter/comparison-operand.js';
 export type { AttributeMapping, ChildrenMapping, ColumnMapping, ColumnSpec, FilterMapping } from './filter/filter-mapping.js';
+export { exactMatchOf } from './filter/exact-match.js';
 export { parseFilter } from './filter/filter-parser.js';
 export { compileFilter, type CompiledFilter } from './filter/filter-to-sql.js';
 export { sortExpression } from './filter/sort-by.js';

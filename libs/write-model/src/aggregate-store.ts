@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '#roster/events';
 import { OUTBOX_COLUMNS, outboxRowsFrom, outboxValues } from '#roster/outbox';
 import { isUniqueViolation } from '#roster/platform';
@@ -58,6 +59,29 @@ export class AggregateStore {
     if (rows.length === 0) return null;
     const record: AggregateRecord<TState> = {
       aggregateId,
+      tailnetId,
+      aggregateType: rows[0].aggregate_type,
+      version: rows[0].version,
+      state: rows[0].state,
+    };
+    return record;
+  }
+
+  /**
+   * The aggregate holding a unique value of the tailnet (a userName, a group name), read with the given
+   * expression of its state instead of the whole state when only part of it is wanted.
+   */
+  async findByClaim<TState>(db: Queryable, tailnetId: string, claim: UniqueClaim, stateExpression = 'a.state') {
+    const { rows } = await db.query<{ aggregate_id: string; version: number; state: TState; aggregate_type: EventEnvelope['aggregateType'] }>({
+      name: `aggregate-by-claim-${stateExpression === 'a.state' ? 'whole' : createHash('sha1').update(stateExpression).digest('hex').slice(0, 12)}`,
+      text: `SELECT a.aggregate_id, a.version, ${stateExpression} AS state, a.aggregate_type
+               FROM writes.unique_claims c JOIN writes.aggregates a ON a.aggregate_id = c.aggregate_id
+              WHERE c.tailnet_id = $1 AND c.scope = $2 AND c.key = $3`,
+      values: [tailnetId, claim.scope, claim.key],
+    });
+    if (rows.length === 0) return null;
+    const record: AggregateRecord<TState> = {
+      aggregateId: rows[0].aggregate_id,
       tailnetId,
       aggregateType: rows[0].aggregate_type,
       version: rows[0].version,

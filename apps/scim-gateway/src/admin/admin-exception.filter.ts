@@ -9,9 +9,9 @@ import {
   TagsNotPermittedError,
   UnknownOwnerError,
 } from '#roster/nodes';
+import { AdminKeyRejectedError, ForeignTailnetError } from '#roster/tailnets';
 import { LOGGER } from '../gateway.tokens.js';
 import { toScimError } from '../scim/scim-exception.filter.js';
-import { AdminUnauthorizedError, ForeignTailnetError } from './admin-auth.guard.js';
 import { PolicyBodyError, PolicyPreconditionFailedError, PolicyRejectedError } from '#roster/policy';
 import { InvalidAdminRequestError } from './admin-request-body.js';
 
@@ -22,7 +22,7 @@ export type AdminErrorResponse = { status: number; message: string; headers?: Re
  * where there is more to say. Protocol-level failures (body too large, store down, rate limit) map as for SCIM.
  */
 export function toAdminError(error: unknown): AdminErrorResponse | undefined {
-  if (error instanceof AdminUnauthorizedError) {
+  if (error instanceof AdminKeyRejectedError) {
     return { status: 401, message: error.message, headers: { 'www-authenticate': 'Bearer realm="roster-admin"' } };
   }
   if (error instanceof ForeignTailnetError) return { status: 404, message: error.message };

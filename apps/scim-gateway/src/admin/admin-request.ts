@@ -1,8 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import type { Actor } from '#roster/events';
-import type { Principal } from '#roster/tailnets';
-
-export type AdminRequest = FastifyRequest & { principal?: Principal; correlationId?: string };
+import type { AdminRequest } from '#roster/tailnets';
 
 /** The admin API key that made a change, as recorded on its events. */
 export function adminActorOf(request: AdminRequest): Actor {

@@ -16,10 +16,10 @@ import {
   type NodeList,
   type NodeView,
 } from '#roster/nodes';
-import { AdminAuthGuard } from './admin-auth.guard.js';
+import { AdminKeyGuard, type AdminRequest } from '#roster/tailnets';
 import { AdminExceptionFilter } from './admin-exception.filter.js';
 import { parseAdminInput } from './admin-request-body.js';
-import { adminActorOf, type AdminRequest } from './admin-request.js';
+import { adminActorOf } from './admin-request.js';
 
 const MAX_LIST = 10_000;
 
@@ -43,7 +43,7 @@ const listFilter = z.object({
  * has reached it, so what a caller gets back is what a list shows next.
  */
 @Controller('api/v2/tailnet/:tailnet/devices')
-@UseGuards(AdminAuthGuard)
+@UseGuards(AdminKeyGuard)
 @UseFilters(AdminExceptionFilter)
 export class DevicesController {
   constructor(

@@ -2,9 +2,9 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Req, Res, UseFilters, U
 import type { FastifyReply } from 'fastify';
 import { hujsonValue } from '#roster/acl';
 import { TailnetPolicies, type CurrentPolicy } from '#roster/policy';
-import { AdminAuthGuard } from './admin-auth.guard.js';
+import { AdminKeyGuard, type AdminRequest } from '#roster/tailnets';
 import { AdminExceptionFilter } from './admin-exception.filter.js';
-import { adminActorOf, type AdminRequest } from './admin-request.js';
+import { adminActorOf } from './admin-request.js';
 
 const HUJSON = 'application/hujson';
 
@@ -14,7 +14,7 @@ const HUJSON = 'application/hujson';
  * policy-body-parsers.ts), so comments and formatting survive.
  */
 @Controller('api/v2/tailnet/:tailnet/acl')
-@UseGuards(AdminAuthGuard)
+@UseGuards(AdminKeyGuard)
 @UseFilters(AdminExceptionFilter)
 export class PolicyController {
   constructor(private readonly policies: TailnetPolicies) {}

@@ -2,14 +2,13 @@ import { Body, Controller, Get, Patch, Req, UseFilters, UseGuards } from '@nestj
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { GetTailnetSettingsQuery, UpdateTailnetSettingsCommand, type TailnetSettings } from '#roster/nodes';
-import { AdminAuthGuard } from './admin-auth.guard.js';
+import { AdminKeyGuard, type AdminRequest } from '#roster/tailnets';
 import { AdminExceptionFilter } from './admin-exception.filter.js';
 import { parseAdminInput } from './admin-request-body.js';
-import type { AdminRequest } from './admin-request.js';
 
 /** Tailnet settings (Tailscale's `/tailnet/{tailnet}/settings`): for now the default device key duration. */
 @Controller('api/v2/tailnet/:tailnet/settings')
-@UseGuards(AdminAuthGuard)
+@UseGuards(AdminKeyGuard)
 @UseFilters(AdminExceptionFilter)
 export class SettingsController {
   constructor(

@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type pg from 'pg';
-import { compileFilter, DIRECTORY_USER_FILTER_MAPPING, parseFilter, sortExpression } from '#roster/scim';
-import { ReadFence } from '#roster/write-model';
+import { compileFilter, DIRECTORY_USER_FILTER_MAPPING, exactMatchOf, parseFilter, sortExpression } from '#roster/scim';
+import { AggregateStore, ReadFence } from '#roster/write-model';
+import { userNameClaim, type UserState } from '../../domain/user.js';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
 import { totalOf } from '../list-total.js';
 import { toUserView, type UserRow } from '../user-view.js';
@@ -14,11 +15,15 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(READ_YOUR_WRITES_TIMEOUT_MS) private readonly timeoutMs: number,
     private readonly fence: ReadFence,
+    private readonly store: AggregateStore,
   ) {}
 
   async execute({ tailnetId, filter, startIndex, count, sortBy, sortOrder }: ListUsersQuery): Promise<UserPage> {
     // Parse before waiting, so a bad filter or sort is refused at once.
-    const where = filter ? compileFilter(parseFilter(filter), DIRECTORY_USER_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
+    const parsed = filter ? parseFilter(filter) : undefined;
+    const where = parsed ? compileFilter(parsed, DIRECTORY_USER_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
+    const userName = parsed && exactMatchOf(parsed, 'User', 'userName');
+    if (userName !== undefined) return this.byUserName(tailnetId, userName, startIndex, count);
     // Creation order breaks ties, so paging is stable whatever the sort (Okta pages through imports).
     const order = sortBy
       ? `${sortExpression(sortBy, DIRECTORY_USER_FILTER_MAPPING)} ${sortOrder === 'descending' ? 'DESC' : 'ASC'} NULLS LAST, u.created_at, u.id`
@@ -35,5 +40,22 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
     );
     const totalResults = await totalOf(this.pool, 'directory.users u', 'u', where.sql, params, startIndex, count, page.rows.length);
     return { totalResults, startIndex, users: page.rows.map(toUserView) };
+  }
+
+  /**
+   * `userName eq "…"`, the lookup both IdPs make before every create, answered from the write model: the claim on
+   * the name finds the user's aggregate, which is never behind, so the lookup waits for no projector.
+   */
+  private async byUserName(tailnetId: string, userName: string, startIndex: number, count: number): Promise<UserPage> {
+    const record = await this.store.findByClaim<UserState>(this.pool, tailnetId, userNameClaim(userName));
+    const found = record && !record.state.deleted ? [record] : [];
+    const users = found.slice(startIndex - 1, startIndex - 1 + count).map(({ aggregateId, version, state }) => ({
+      id: aggregateId,
+      attributes: state.attributes,
+      version,
+      created: state.created,
+      lastModified: state.lastModified,
+    }));
+    return { totalResults: found.length, startIndex, users };
   }
 }

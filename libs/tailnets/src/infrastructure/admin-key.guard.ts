@@ -2,38 +2,31 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { isRosterId } from '#roster/events';
-import { TokenAuthenticator, type Principal } from '#roster/tailnets';
-import { ACL_POOL } from './acl.tokens.js';
+import { PG_POOL } from '#roster/platform';
+import { TokenAuthenticator, type Principal } from '../application/token-authenticator.js';
+import { AdminKeyRejectedError, ForeignTailnetError } from '../domain/admin-key.errors.js';
 
-export type AclRequest = FastifyRequest & { principal?: Principal };
-
-export class AclUnauthorizedError extends Error {}
-
-/** The path names a tailnet the key does not belong to: 404, so other tailnets stay invisible. */
-export class UnknownTailnetError extends Error {
-  constructor(tailnetRef: string) {
-    super(`tailnet "${tailnetRef}" not found`);
-  }
-}
+export type AdminRequest = FastifyRequest & { principal?: Principal; correlationId?: string };
 
 /**
- * The admin API key of the tailnet in the path (its id, its name, or `-` for the key's own), as the gateway's admin
- * API checks it: the check API tells who may reach what, which is the admin's to know.
+ * Authenticates the admin API (`/api/v2/tailnet/{tailnet}/…`, on the gateway and on the ACL projector) by the
+ * tailnet's admin API key — a SCIM token is refused — and checks that `{tailnet}` is that key's tailnet: its id,
+ * its name, or `-` (the key's own, as in Tailscale's API).
  */
 @Injectable()
-export class AclAuthGuard implements CanActivate {
+export class AdminKeyGuard implements CanActivate {
   constructor(
     private readonly authenticator: TokenAuthenticator,
-    @Inject(ACL_POOL) private readonly pool: pg.Pool,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AclRequest>();
+    const request = context.switchToHttp().getRequest<AdminRequest>();
     const token = (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '').trim();
     const principal = token ? await this.authenticator.authenticate(token, 'admin') : null;
-    if (!principal) throw new AclUnauthorizedError('missing or invalid admin API key');
+    if (!principal) throw new AdminKeyRejectedError();
     const tailnetRef = (request.params as { tailnet?: string }).tailnet ?? '-';
-    if (!(await this.names(principal.tailnetId, tailnetRef))) throw new UnknownTailnetError(tailnetRef);
+    if (!(await this.names(principal.tailnetId, tailnetRef))) throw new ForeignTailnetError(tailnetRef);
     request.principal = principal;
     return true;
   }
