@@ -52,19 +52,11 @@ export class AggregateStore {
 
   /** With `lock`, inside a transaction, concurrent writers of the aggregate queue up instead of conflicting. */
   async load<TState>(db: Queryable, tailnetId: string, aggregateId: string, { lock = false } = {}) {
-    const { rows } = await db.query<{ version: number; state: TState; aggregate_type: EventEnvelope['aggregateType'] }>(
+    const { rows } = await db.query<Omit<AggregateRow<TState>, 'aggregate_id'>>(
       `SELECT version, state, aggregate_type FROM writes.aggregates WHERE aggregate_id = $1 AND tailnet_id = $2${lock ? ' FOR UPDATE' : ''}`,
       [aggregateId, tailnetId],
     );
-    if (rows.length === 0) return null;
-    const record: AggregateRecord<TState> = {
-      aggregateId,
-      tailnetId,
-      aggregateType: rows[0].aggregate_type,
-      version: rows[0].version,
-      state: rows[0].state,
-    };
-    return record;
+    return rows.length === 0 ? null : toRecord<TState>(tailnetId, { aggregate_id: aggregateId, ...rows[0] });
   }
 
   /**
@@ -72,22 +64,14 @@ export class AggregateStore {
    * expression of its state instead of the whole state when only part of it is wanted.
    */
   async findByClaim<TState>(db: Queryable, tailnetId: string, claim: UniqueClaim, stateExpression = 'a.state') {
-    const { rows } = await db.query<{ aggregate_id: string; version: number; state: TState; aggregate_type: EventEnvelope['aggregateType'] }>({
+    const { rows } = await db.query<AggregateRow<TState>>({
       name: `aggregate-by-claim-${stateExpression === 'a.state' ? 'whole' : createHash('sha1').update(stateExpression).digest('hex').slice(0, 12)}`,
       text: `SELECT a.aggregate_id, a.version, ${stateExpression} AS state, a.aggregate_type
                FROM writes.unique_claims c JOIN writes.aggregates a ON a.aggregate_id = c.aggregate_id
               WHERE c.tailnet_id = $1 AND c.scope = $2 AND c.key = $3`,
       values: [tailnetId, claim.scope, claim.key],
     });
-    if (rows.length === 0) return null;
-    const record: AggregateRecord<TState> = {
-      aggregateId: rows[0].aggregate_id,
-      tailnetId,
-      aggregateType: rows[0].aggregate_type,
-      version: rows[0].version,
-      state: rows[0].state,
-    };
-    return record;
+    return rows.length === 0 ? null : toRecord<TState>(tailnetId, rows[0]);
   }
 
   /**
@@ -162,6 +146,12 @@ export class AggregateStore {
   wakeRelay(): void {
     this.committed();
   }
+}
+
+type AggregateRow<TState> = { aggregate_id: string; version: number; state: TState; aggregate_type: EventEnvelope['aggregateType'] };
+
+function toRecord<TState>(tailnetId: string, row: AggregateRow<TState>): AggregateRecord<TState> {
+  return { aggregateId: row.aggregate_id, tailnetId, aggregateType: row.aggregate_type, version: row.version, state: row.state };
 }
 
 /** Releasing and re-claiming the same key in one statement would collide with itself; such a key stays as it is. */
