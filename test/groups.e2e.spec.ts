@@ -147,6 +147,26 @@ describe('groups and memberships, as Entra ID and Okta push them', () => {
     expect(statuses.map((response) => response.status)).toEqual(Array(16).fill(204));
     expect((await client.get(`/Groups/${concurrent.id}`)).body.members).toHaveLength(1600);
 
+    // Concurrent writes of one group are committed together, yet each keeps its own outcome: a batch naming a
+    // stranger and one with a stale If-Match are refused whole, the others land, and versions stay consecutive.
+    const stranger = '00000000-0000-4000-8000-000000000000';
+    const mixed = await Promise.all([
+      client.request('PATCH', `/Groups/${concurrent.id}`, patch({ op: 'Remove', path: `members[value eq "${ids[0]}"]` })),
+      client.request('PATCH', `/Groups/${concurrent.id}`, patch({ op: 'Add', path: 'members', value: [{ value: ids[1700] }, { value: stranger }] })),
+      client.request('PATCH', `/Groups/${concurrent.id}`, patch({ op: 'Add', path: 'members', value: [{ value: ids[1701] }] }), { 'if-match': 'W/"1"' }),
+      client.request('PATCH', `/Groups/${concurrent.id}`, patch({ op: 'Add', path: 'members', value: [{ value: ids[1702] }] })),
+    ]);
+    expect(mixed.map((response) => response.status)).toEqual([204, 400, 412, 204]);
+    expect(mixed[1].body.detail).toContain(stranger);
+    const after = (await client.get(`/Groups/${concurrent.id}`)).body.members.map((m: { value: string }) => m.value);
+    expect(after).toHaveLength(1600);
+    expect(after).toContain(ids[1702]);
+    expect(after).not.toContain(ids[0]);
+    expect(after).not.toContain(ids[1700]);
+    const groupLog = await stack.waitForLog((events) => events.filter((e) => e.aggregateId === concurrent.id).length >= 1 + 1600 + 2);
+    const versions = groupLog.filter((e) => e.aggregateId === concurrent.id).map((e) => e.aggregateVersion);
+    expect(versions).toEqual(versions.map((_, i) => i + 1));
+
     expect((await client.request('DELETE', `/Users/${ids[0]}`)).status).toBe(204);
     const members = (await client.get(`/Groups/${group.id}`)).body.members.map((m: { value: string }) => m.value);
     expect(members).toHaveLength(4999);

@@ -39,40 +39,120 @@ export function assertMembersExist(added: string[], live: Set<string>): void {
   if (unknown.length > 0) throw new UnknownMemberError(unknown);
 }
 
+type Decide = (current: { version: number; state: GroupState }) => GroupChange | GroupTarget;
+
+type GroupWrite = {
+  ref: GroupTargetRef;
+  causation: Causation;
+  decide: Decide;
+  resolve: (modified: ModifiedGroup) => void;
+  reject: (error: unknown) => void;
+};
+
+/** Writes of one group waiting for the one in progress, by tailnet and group. */
+const waiting = new Map<string, GroupWrite[]>();
+// Enough to absorb an IdP's concurrent batches for one group; bounded so one transaction stays short.
+const MAX_WRITES_PER_COMMIT = 32;
+
 /**
  * Loads a group, works out the change towards what `decide` asks for, checks that every new member is a user of
  * the tailnet, and saves it. The group's row is locked for the duration: IdPs send membership batches for one
  * group concurrently (Entra's cycle, Okta's pushes), and those must queue rather than fail with conflicts.
  * With If-Match, a changed version is the client's 412.
+ *
+ * Writes of one group that queue up in this process meanwhile are committed together (group commit): each is
+ * decided in turn on the state the previous one left, with its own events and its own outcome, and the lot is
+ * saved in one transaction — one row lock, one write of the group's state, one flush — instead of one each.
  */
-export async function modifyGroup(
+export function modifyGroup(
   pool: pg.Pool,
   store: AggregateStore,
-  { tailnetId, groupId, ifMatchVersion }: GroupTargetRef,
+  ref: GroupTargetRef,
   causation: Causation,
-  decide: (current: { version: number; state: GroupState }) => GroupChange | GroupTarget,
+  decide: Decide,
 ): Promise<ModifiedGroup> {
-  if (!isRosterId(groupId)) throw new GroupNotFoundError(groupId);
-  const modified = await inTransaction(pool, async (client) => {
-    const current = await store.load<GroupState>(client, tailnetId, groupId, { lock: true });
-    if (!current || current.aggregateType !== 'Group' || current.state.deleted) throw new GroupNotFoundError(groupId);
-    if (ifMatchVersion !== undefined && ifMatchVersion !== current.version) throw new PreconditionFailedError(current.version);
-    const decided = decide(current);
-    // Same connection: waiting writers hold pool connections, so asking the pool for another could deadlock.
-    const change = 'events' in decided ? decided : await changeTowards(client, tailnetId, groupId, current, decided, causation);
-    if (change.events.length === 0) return { groupId, version: current.version, state: current.state, changed: false };
-    const version = current.version + change.events.length;
-    const record = { ...current, version, state: change.state };
+  if (!isRosterId(ref.groupId)) return Promise.reject(new GroupNotFoundError(ref.groupId));
+  const key = `${ref.tailnetId}/${ref.groupId}`;
+  return new Promise<ModifiedGroup>((resolve, reject) => {
+    const queue = waiting.get(key);
+    const write = { ref, causation, decide, resolve, reject };
+    if (queue) return void queue.push(write);
+    waiting.set(key, [write]);
+    void drain(pool, store, key);
+  });
+}
+
+async function drain(pool: pg.Pool, store: AggregateStore, key: string): Promise<void> {
+  for (;;) {
+    const queue = waiting.get(key)!;
+    if (queue.length === 0) return void waiting.delete(key);
+    const batch = queue.splice(0, MAX_WRITES_PER_COMMIT);
     try {
-      await store.commit(client, record, current.version, change.events, claimsOf(current.state, change.state), { insideTransaction: true });
+      await commitTogether(pool, store, batch);
     } catch (error) {
-      if (error instanceof ClaimTakenError) throw new GroupNameTakenError(change.state.displayName);
+      // A name another group holds fails only the write that asked for it: the others go again, one at a time.
+      if (error instanceof GroupNameTakenError && batch.length > 1) {
+        for (const write of batch) await commitTogether(pool, store, [write]).catch(write.reject);
+      } else {
+        for (const write of batch) write.reject(error);
+      }
+    }
+  }
+}
+
+async function commitTogether(pool: pg.Pool, store: AggregateStore, batch: GroupWrite[]): Promise<void> {
+  const { tailnetId, groupId } = batch[0].ref;
+  const outcomes: (() => void)[] = [];
+  const changed = await inTransaction(pool, async (client) => {
+    const loaded = await store.load<GroupState>(client, tailnetId, groupId, { lock: true });
+    if (!loaded || loaded.aggregateType !== 'Group' || loaded.state.deleted) throw new GroupNotFoundError(groupId);
+    let current = { version: loaded.version, state: loaded.state };
+    const events: GroupChange['events'] = [];
+    for (const write of batch) {
+      try {
+        current = await decideOne(client, write, current, tailnetId, groupId, events);
+        const modified = { groupId, version: current.version, state: current.state };
+        outcomes.push(() => write.resolve(modified));
+      } catch (error) {
+        // A store failure aborts the transaction and so the whole batch; a refused write only itself.
+        if (!isRefusal(error)) throw error;
+        outcomes.push(() => write.reject(error));
+      }
+    }
+    if (events.length === 0) return false;
+    try {
+      const record = { ...loaded, version: current.version, state: current.state };
+      await store.commit(client, record, loaded.version, events, claimsOf(loaded.state, current.state), { insideTransaction: true });
+    } catch (error) {
+      if (error instanceof ClaimTakenError) throw new GroupNameTakenError(current.state.displayName);
       throw error;
     }
-    return { groupId, version, state: change.state, changed: true };
+    return true;
   });
-  if (modified.changed) store.wakeRelay();
-  return { groupId: modified.groupId, version: modified.version, state: modified.state };
+  if (changed) store.wakeRelay();
+  for (const outcome of outcomes) outcome();
+}
+
+async function decideOne(
+  client: Queryable,
+  { ref, causation, decide }: GroupWrite,
+  current: { version: number; state: GroupState },
+  tailnetId: string,
+  groupId: string,
+  events: GroupChange['events'],
+): Promise<{ version: number; state: GroupState }> {
+  if (current.state.deleted) throw new GroupNotFoundError(groupId);
+  if (ref.ifMatchVersion !== undefined && ref.ifMatchVersion !== current.version) throw new PreconditionFailedError(current.version);
+  const decided = decide(current);
+  // Same connection: waiting writers hold pool connections, so asking the pool for another could deadlock.
+  const change = 'events' in decided ? decided : await changeTowards(client, tailnetId, groupId, current, decided, causation);
+  events.push(...change.events);
+  return { version: current.version + change.events.length, state: change.state };
+}
+
+/** Errors that refuse one write (bad input, a stale If-Match, a gone group), as opposed to a failing store. */
+function isRefusal(error: unknown): boolean {
+  return !(error instanceof Error && 'code' in error && typeof (error as { code?: unknown }).code === 'string');
 }
 
 async function changeTowards(
