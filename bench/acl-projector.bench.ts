@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { EventTypes, type Actor, type EventEnvelope, type EventType } from '#roster/events';
 import { appendToOutbox } from '#roster/outbox';
-import { oktaUser, ScimClient, type Stack } from '#roster/testkit';
+import { oktaUser, ScimClient, seededRandom, type Stack } from '#roster/testkit';
 import { runLoad, type LoadResult } from './http-load.js';
 
 /**
@@ -62,7 +62,7 @@ export async function runAclProjectorBench(stack: Stack): Promise<AclProjectorBe
   const probeGroup = (await okta.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Probe Team', members: [] })).body
     .id as string;
 
-  const random = mulberry32(0xac1);
+  const random = seededRandom(0xac1);
   const fixture = buildFixture(tailnet.tailnetId, random);
   const seedStart = performance.now();
   for (let start = 0; start < fixture.length; start += 5_000) {
@@ -301,17 +301,6 @@ function pickWith(seed: number, count: number): number {
 
 function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function pick(random: () => number, count: number): number {

@@ -4,6 +4,9 @@ import { oktaUser, type Stack } from '#roster/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startStack } from './support/stack.js';
 
+/** An API's JSON answer: its shape is what the assertions check. */
+type Json = any;
+
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const DAY_MS = 86_400_000;
@@ -30,7 +33,7 @@ describe('ACL projector with devices: nodes, tags, owners and key expiry decide 
     const response = await fetch(`${stack.serviceUrl('acl-projector')}/api/v2/tailnet/${tailnet.tailnetId}${path}`, {
       headers: { authorization: `Bearer ${tailnet.adminApiKey}` },
     });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as Json };
   };
   const check = (src: string, dst: string, port: number) => aclGet(`/acl/check?src=${src}&dst=${dst}&port=${port}&proto=tcp`).then((r) => r.body);
   const register = async (body: Record<string, unknown>) => {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { oktaUser, ScimClient, Stack } from '#roster/testkit';
 
+/** An API's JSON answer: its shape is what the assertions check. */
+type Json = any;
+
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
@@ -34,9 +37,9 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
     adminFetch(path, { method: 'POST', body: text, headers: { 'content-type': 'application/hujson', ...headers } });
   const check = async (src: string, dst: string, port: number, key = tailnet.adminApiKey) => {
     const response = await adminFetch(`/acl/check?src=${encodeURIComponent(src)}&dst=${encodeURIComponent(dst)}&port=${port}`, {}, key, stack.serviceUrl('acl-projector'));
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as Json };
   };
-  const status = async () => (await adminFetch('/acl/status', {}, tailnet.adminApiKey, stack.serviceUrl('acl-projector'))).json();
+  const status = async () => (await adminFetch('/acl/status', {}, tailnet.adminApiKey, stack.serviceUrl('acl-projector'))).json() as Promise<Json>;
   const until = async <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -86,7 +89,7 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
     expect(await read.text()).toBe(POLICY);
     expect(read.headers.get('etag')).toBe(newEtag);
     const asJson = await adminFetch('/acl', { headers: { accept: 'application/json' } });
-    expect((await asJson.json()).hosts).toEqual({ build: '10.20.0.5' });
+    expect(((await asJson.json()) as Json).hosts).toEqual({ build: '10.20.0.5' });
 
     const stale = await postPolicy(POLICY.replace('443', '8443'), { 'if-match': etag });
     expect(stale.status).toBe(412);
@@ -130,7 +133,7 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
     const failing = POLICY.replace('"deny": ["build:80"]', '"deny": ["build:22"]');
     const response = await postPolicy(failing);
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = (await response.json()) as Json;
     expect(body.message).toMatch(/1 failing test/);
     expect(body.details.failedTests).toEqual([expect.objectContaining({ place: 'tests[0].deny[0]', line: 9 })]);
     expect(body.details.failedTests[0].message).toMatch(/build:22/);
@@ -138,8 +141,8 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
 
     const validated = await postPolicy(failing, {}, '/acl/validate');
     expect(validated.status).toBe(200);
-    expect(await validated.json()).toMatchObject({ valid: false, errors: [], failedTests: [expect.objectContaining({ place: 'tests[0].deny[0]' })] });
-    expect(await postPolicy(POLICY, {}, '/acl/validate').then((r) => r.json())).toMatchObject({ valid: true });
+    expect((await validated.json()) as Json).toMatchObject({ valid: false, errors: [], failedTests: [expect.objectContaining({ place: 'tests[0].deny[0]' })] });
+    expect(await postPolicy(POLICY, {}, '/acl/validate').then((r) => r.json() as Promise<Json>)).toMatchObject({ valid: true });
   });
 
   it('rejects a policy naming an unknown group, tag, host or user, each with its place; and a syntax error with line and column', async () => {
@@ -150,7 +153,7 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
 }`;
     const response = await postPolicy(unknown);
     expect(response.status).toBe(400);
-    const { details } = await response.json();
+    const { details } = (await response.json()) as Json;
     expect(details.errors.map((e: { place: string; line: number; column: number }) => [e.place, e.line, e.column])).toEqual([
       ['acls[0].src[0]', 3, 35],
       ['acls[0].src[1]', 3, 66],
@@ -161,7 +164,7 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
 
     const broken = await postPolicy('{\n  "acls": [\n    { "action": "accept" "src": ["*"] }\n  ]\n}');
     expect(broken.status).toBe(400);
-    expect((await broken.json()).details.errors[0]).toMatchObject({ line: 3, column: 26 });
+    expect(((await broken.json()) as Json).details.errors[0]).toMatchObject({ line: 3, column: 26 });
   });
 
   it("answers another tailnet's key with 404 on the check API and the policy API", async () => {

@@ -1,21 +1,11 @@
 import { expect } from 'vitest';
-import { oktaUser, type ScimClient } from '#roster/testkit';
+import { oktaUser, seededRandom, type ScimClient } from '#roster/testkit';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
-/** A small seeded generator, so a failing run can be repeated exactly. */
-export function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export type ProvisioningCounts = Record<string, number>;
 

@@ -1,3 +1,4 @@
 export * from './ports.js';
 export * from './scim-client.js';
 export * from './stack.js';
+export * from './seeded-random.js';

@@ -29,20 +29,21 @@ function history(): LoggedEvent[] {
 async function project(schema: string, events: LoggedEvent[], batchSize: () => number) {
   const projection = new DirectoryProjection();
   // A connection of its own: named prepared statements are per connection and per projection.
-  const client = new pg.Client({ ...SERVER, database: DATABASE });
-  await client.connect();
+  const pool = new pg.Pool({ ...SERVER, database: DATABASE, max: 1 });
+  const client = await pool.connect();
   try {
     await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
     await projection.createTables(client);
     for (let start = 0; start < events.length; ) {
       const end = Math.min(events.length, start + batchSize());
       await client.query('BEGIN');
-      await projection.apply(client, events.slice(start, end), { live: false });
+      await projection.apply(client, events.slice(start, end));
       await client.query('COMMIT');
       start = end;
     }
   } finally {
-    await client.end();
+    client.release();
+    await pool.end();
   }
 }
 
