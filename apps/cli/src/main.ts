@@ -29,7 +29,7 @@ function print(json: boolean, value: Record<string, unknown>, lines: string[]) {
   console.log(json ? JSON.stringify(value, null, 2) : lines.join('\n'));
 }
 
-const program = new Command('roster').description('Operate Roster: tailnets, credentials and the database schema');
+const program = new Command('roster').description('Operate Roster: tailnets, credentials, the database schema, projection replays and the log');
 
 const tailnet = program.command('tailnet').description('manage tailnets');
 tailnet
