@@ -16,5 +16,5 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The apps read everything from the environment; nothing in the image is written at run time.
 USER node
-EXPOSE 8080 8081
+EXPOSE 8080 8081 8082 8083 8084
 CMD ["node", "dist/apps/scim-gateway/src/main.js"]
