@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findRepoRoot } from '#roster/platform';
-import { Stack, type Infra } from '#roster/testkit';
+import { Stack, type Infra, type ServiceName } from '#roster/testkit';
 import { runAclBench } from '../libs/acl/bench/acl.bench.js';
 import { runAclProjectorBench } from './acl-projector.bench.js';
 import { runPatchBench } from '../libs/scim/bench/patch.bench.js';
@@ -48,12 +48,13 @@ const sections: Record<string, Section> = {
   },
 };
 
+/** A benchmark drives one tailnet far harder than an IdP would, so the per-tailnet rate limit is lifted. */
+function benchStack(name: string, infra: Infra, services?: ServiceName[]): Promise<Stack> {
+  return Stack.start(name, infra, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' }, services);
+}
+
 async function aclProjectorSection(infra: Infra) {
-  const stack = await Stack.start('bench_acl', infra, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' }, [
-    'scim-gateway',
-    'directory-projector',
-    'acl-projector',
-  ]);
+  const stack = await benchStack('bench_acl', infra, ['scim-gateway', 'directory-projector', 'acl-projector']);
   try {
     const result = await runAclProjectorBench(stack);
     const { users, groups, nodes, rules } = result.tailnet;
@@ -94,8 +95,7 @@ async function aclProjectorSection(infra: Infra) {
 }
 
 async function scimSections(infra: Infra) {
-  // The benchmark drives one tailnet far harder than an IdP would, so the per-tailnet rate limit is lifted.
-  const stack = await Stack.start('bench', infra, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' });
+  const stack = await benchStack('bench', infra);
   try {
     await stack.waitUntil('directory-projector', 'readyz');
     const foundation = await runFoundationBench(stack);
@@ -129,11 +129,7 @@ async function scimSections(infra: Infra) {
 }
 
 async function nodesSection(infra: Infra) {
-  const stack = await Stack.start('bench_nodes', infra, { SCIM_RATE_LIMIT_PER_SECOND: '1000000', SCIM_RATE_LIMIT_BURST: '1000000' }, [
-    'scim-gateway',
-    'directory-projector',
-    'node-expiry-projector',
-  ]);
+  const stack = await benchStack('bench_nodes', infra, ['scim-gateway', 'directory-projector', 'node-expiry-projector']);
   try {
     const figures = await runNodesBench(stack);
     console.log('\nNode registry (issue 4): 200,000 nodes across 20,000 users, every service running');
