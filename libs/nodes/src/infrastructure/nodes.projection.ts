@@ -8,6 +8,9 @@ import { createNodesTables } from './nodes-tables.js';
 
 type Run = { client: PoolClient; events: LoggedEvent[]; changes: AccessChange[] };
 
+/** The events that can bring a key's expiry earlier than the sweeper's next planned sweep. */
+const EXPIRY_SCHEDULING_EVENTS = new Set<LoggedEvent['type']>(['NodeRegistered', 'NodeKeyRenewed', 'NodeKeyExpiryEnabled']);
+
 const OWNER_STATE_OF: Partial<Record<LoggedEvent['type'], OwnerState>> = {
   UserSuspended: 'suspended',
   UserReactivated: 'active',
@@ -51,22 +54,21 @@ export class NodesProjection implements Projection {
 
   async apply(client: PoolClient, events: LoggedEvent[], { live }: ProjectionContext): Promise<void> {
     const changes: AccessChange[] = [];
-    let nodesChanged = false;
     let start = 0;
     while (start < events.length) {
       let end = start + 1;
       while (end < events.length && events[end].type === events[start].type) end++;
       const run: Run = { client, events: events.slice(start, end), changes };
-      if (await this.applyRun(run)) nodesChanged = true;
+      await this.applyRun(run);
       start = end;
     }
     if (live) await recordAccessConsequences(client, changes);
-    // The sweeper re-plans its next due time; harmless if this transaction then rolls back.
-    if (nodesChanged) this.onNodesChanged();
+    // The sweeper re-plans its next due time (user events never move it); harmless if this transaction rolls back.
+    if (events.some((event) => EXPIRY_SCHEDULING_EVENTS.has(event.type))) this.onNodesChanged();
   }
 
-  /** Applies a run of events of one type; answers whether nodes' expiry or access may have changed. */
-  private async applyRun(run: Run): Promise<boolean> {
+  /** Applies a run of events of one type; other types are not this projection's concern. */
+  private async applyRun(run: Run): Promise<void> {
     const type = run.events[0].type;
     if (type === 'UserCreated') await this.ownersCreated(run);
     else if (type === 'UserUpdated') for (const event of run.events) await this.ownerRenamed(run.client, event as LoggedEvent<UserUpdatedData>);
@@ -75,9 +77,8 @@ export class NodesProjection implements Projection {
     else if (type === 'NodeKeyExpired') await this.keysExpired(run);
     else if (type === 'NodeDeleted') for (const event of run.events) await this.nodeDeleted(run.client, event);
     else if (NODE_FIELD_CHANGES[type] !== undefined) for (const event of run.events) await this.nodeChanged(run.client, event, NODE_FIELD_CHANGES[type]);
-    else return false;
+    else return;
     if (type.startsWith('Node')) await this.recordHistory(run.client, run.events);
-    return true;
   }
 
   private async ownersCreated({ client, events }: Run) {

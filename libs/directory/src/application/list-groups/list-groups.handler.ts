@@ -20,13 +20,13 @@ export class ListGroupsHandler implements IQueryHandler<ListGroupsQuery, GroupPa
 
   async execute({ tailnetId, filter, startIndex, count, withMembers, sortBy, sortOrder }: ListGroupsQuery): Promise<GroupPage> {
     const parsed = filter ? parseFilter(filter) : undefined;
-    const where = parsed ? compileFilter(parsed, DIRECTORY_GROUP_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
-    // Members name their users as the read model has them; only a lookup without members can skip it.
-    const displayName = parsed && !withMembers ? exactMatchOf(parsed, 'Group', 'displayName') : undefined;
-    if (displayName !== undefined) return this.byDisplayName(tailnetId, displayName, startIndex, count);
     const order = sortBy
       ? `${sortExpression(sortBy, DIRECTORY_GROUP_FILTER_MAPPING)} ${sortOrder === 'descending' ? 'DESC' : 'ASC'} NULLS LAST, g.created_at, g.id`
       : 'g.created_at, g.id';
+    // Members name their users as the read model has them; only a lookup without members can skip it.
+    const displayName = parsed && !withMembers ? exactMatchOf(parsed, 'Group', 'displayName') : undefined;
+    if (displayName !== undefined) return this.byDisplayName(tailnetId, displayName, startIndex, count);
+    const where = parsed ? compileFilter(parsed, DIRECTORY_GROUP_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const params = [tailnetId, ...where.params];
     const page = await this.pool.query(

@@ -21,13 +21,13 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
   async execute({ tailnetId, filter, startIndex, count, sortBy, sortOrder }: ListUsersQuery): Promise<UserPage> {
     // Parse before waiting, so a bad filter or sort is refused at once.
     const parsed = filter ? parseFilter(filter) : undefined;
-    const where = parsed ? compileFilter(parsed, DIRECTORY_USER_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
-    const userName = parsed && exactMatchOf(parsed, 'User', 'userName');
-    if (userName !== undefined) return this.byUserName(tailnetId, userName, startIndex, count);
     // Creation order breaks ties, so paging is stable whatever the sort (Okta pages through imports).
     const order = sortBy
       ? `${sortExpression(sortBy, DIRECTORY_USER_FILTER_MAPPING)} ${sortOrder === 'descending' ? 'DESC' : 'ASC'} NULLS LAST, u.created_at, u.id`
       : 'u.created_at, u.id';
+    const userName = parsed && exactMatchOf(parsed, 'User', 'userName');
+    if (userName !== undefined) return this.byUserName(tailnetId, userName, startIndex, count);
+    const where = parsed ? compileFilter(parsed, DIRECTORY_USER_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const params = [tailnetId, ...where.params];
     const page = await this.pool.query<UserRow>(
