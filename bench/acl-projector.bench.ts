@@ -217,7 +217,7 @@ function buildFixture(tailnetId: string, random: () => number): EventEnvelope[] 
   users.forEach((userId) => {
     const joined = new Set<number>();
     while (joined.size < GROUPS_PER_USER) joined.add(pick(random, GROUPS));
-    for (const group of joined) events.push(event('GroupMemberAdded', 'Group', groups[group], { groupId: groups[group], userId }));
+    for (const group of joined) events.push(event('GroupMemberAdded', 'Group', groups[group], { groupId: groups[group], userIds: [userId] }));
   });
   for (let node = 0; node < NODES; node++) {
     const tagged = node < TAGGED;

@@ -48,7 +48,7 @@ describe('history from the log, and membership snapshots a subscriber can contin
     expect(past).toMatchObject({ tailnetId, groupId, displayName: 'Engineering' });
     expect(past.members.map((m: { userName: string }) => m.userName)).toEqual(['alice@example.com', 'bob@example.com']);
     for (const member of past.members) {
-      const event = added.find((e) => e.data.userId === member.userId)!;
+      const event = added.find((e) => (e.data.userIds as string[]).includes(member.userId))!;
       expect(member.addedBy).toMatchObject({ id: event.id, type: 'GroupMemberAdded', position: event.position.toString(), actor: { kind: 'scim-token' } });
     }
 

@@ -7,7 +7,9 @@ export type HistoryEvent = { envelope: Omit<EventEnvelope, 'data'>; data: Record
  * A seeded, realistic provisioning history of one tailnet as log events: an initial sync (users, groups, members
  * pushed in PATCHes of up to 100), then daily churn — profile updates, deactivations and reactivations, small
  * membership changes, renames, departures and the odd deleted group. Written straight as events (a fixture for
- * benchmarks and projection tests; through SCIM it would take far too long).
+ * benchmarks and projection tests; through SCIM it would take far too long), every one at schema version 1, as a
+ * log recorded before GroupMemberAdded/Removed v2 holds them: one user per membership event. Readers see them
+ * through upcastEventData, as decodeEvent hands them over.
  */
 export function* tailnetHistory(tailnetId: string, events: number, seed: number): Generator<HistoryEvent> {
   let state = seed >>> 0;

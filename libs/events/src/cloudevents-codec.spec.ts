@@ -61,4 +61,27 @@ describe('CloudEvents codec', () => {
     message.headers!.ce_type = Buffer.from('dev.roster.UserCreated.v99');
     expect(() => decodeEvent(message, 0)).toThrow(UndecodableEventError);
   });
+
+  it('hands readers a v1 membership event in the current shape, one user as a list of one', () => {
+    const v1 = {
+      ...event,
+      type: 'GroupMemberAdded' as const,
+      aggregateType: 'Group' as const,
+      data: { groupId: 'c0ffee00-0000-4000-8000-000000000001', userId: event.aggregateId },
+    };
+    const decoded = decodeEvent(asReceived(encodeEvent(v1, JSON.stringify(v1.data), 5n)), 0);
+    expect(decoded.schemaVersion).toBe(1);
+    expect(decoded.data).toEqual({ groupId: 'c0ffee00-0000-4000-8000-000000000001', userIds: [event.aggregateId] });
+  });
+
+  it('passes current membership events through unchanged', () => {
+    const v2 = {
+      ...event,
+      type: 'GroupMemberRemoved' as const,
+      schemaVersion: 2,
+      aggregateType: 'Group' as const,
+      data: { groupId: 'c0ffee00-0000-4000-8000-000000000001', userIds: ['a', 'b'] },
+    };
+    expect(decodeEvent(asReceived(encodeEvent(v2, JSON.stringify(v2.data), 6n)), 0).data).toEqual(v2.data);
+  });
 });

@@ -1,6 +1,7 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { EventTypes, isKnownEventType, type EventType } from './event-types.js';
 import type { Actor, EventEnvelope, LoggedEvent } from './event-envelope.js';
+import { upcastEventData } from './upcast-event-data.js';
 
 const TYPE_PREFIX = 'dev.roster.';
 
@@ -81,7 +82,7 @@ export function decodeEvent(message: KafkaMessage, partition: number): LoggedEve
     actor,
     correlationId: requiredHeader(headers, 'ce_correlationid'),
     causationId: header(headers, 'ce_causationid'),
-    data: JSON.parse(message.value.toString()) as Record<string, unknown>,
+    data: upcastEventData(type, schemaVersion, JSON.parse(message.value.toString()) as Record<string, unknown>),
     position: BigInt(requiredHeader(headers, 'ce_position')),
     partition,
     offset: message.offset,

@@ -8,3 +8,4 @@ export * from './policy-events.js';
 export * from './topics.js';
 export * from './user-events.js';
 export * from './identifiers.js';
+export * from './upcast-event-data.js';

@@ -1,4 +1,4 @@
-import type { GroupCreatedData, GroupMemberAddedData, GroupRenamedData, LoggedEvent, UserCreatedData, UserUpdatedData } from '#roster/events';
+import type { GroupCreatedData, GroupMemberAddedData, GroupMemberRemovedData, GroupRenamedData, LoggedEvent, UserCreatedData, UserUpdatedData } from '#roster/events';
 
 export type EventReference = {
   id: string;
@@ -68,12 +68,12 @@ export function groupAtTime(events: LoggedEvent[], name: string, at: Date): Grou
       }
       case 'GroupMemberAdded': {
         const data = event.data as GroupMemberAddedData;
-        groups.get(data.groupId)?.members.set(data.userId, ref);
+        for (const userId of data.userIds) groups.get(data.groupId)?.members.set(userId, ref);
         break;
       }
       case 'GroupMemberRemoved': {
-        const data = event.data as GroupMemberAddedData;
-        groups.get(data.groupId)?.members.delete(data.userId);
+        const data = event.data as GroupMemberRemovedData;
+        for (const userId of data.userIds) groups.get(data.groupId)?.members.delete(userId);
         break;
       }
       case 'GroupDeleted':

@@ -52,8 +52,8 @@ function tailnet() {
     user(ALICE, 'alice@example.com'),
     user(BOB, 'Bob@Example.com'),
     event('GroupCreated', ENG, { groupId: ENG, displayName: 'Engineering', externalId: null }),
-    event('GroupMemberAdded', ENG, { groupId: ENG, userId: ALICE }),
-    event('GroupMemberAdded', ENG, { groupId: ENG, userId: BOB }),
+    event('GroupMemberAdded', ENG, { groupId: ENG, userIds: [ALICE] }),
+    event('GroupMemberAdded', ENG, { groupId: ENG, userIds: [BOB] }),
     node('alice-laptop', ALICE, '100.64.0.1'),
     node('bob-laptop', BOB, '100.64.0.2'),
     node('web-1', null, '100.64.1.1', ['tag:web']),
@@ -98,7 +98,7 @@ describe('TailnetAcls: the ACL state of a tailnet, from its events', () => {
     const { acls, acl } = tailnet();
     expect(check(acl, { user: BOB }, { ip: '10.1.0.1' }, 22).allowed).toBe(true);
     const before = acl.indexStats();
-    acls.applyEvents([event('GroupMemberRemoved', ENG, { groupId: ENG, userId: BOB })]);
+    acls.applyEvents([event('GroupMemberRemoved', ENG, { groupId: ENG, userIds: [BOB] })]);
     expect(check(acl, { user: BOB }, { ip: '10.1.0.1' }, 22)).toMatchObject({ allowed: false });
     expect(check(acl, { user: ALICE }, { ip: '10.1.0.1' }, 22)).toMatchObject({ allowed: true });
     const after = acl.indexStats();
@@ -146,7 +146,7 @@ describe('TailnetAcls: the ACL state of a tailnet, from its events', () => {
     const first = acl.packetFilter('web-1');
     expect(first.rules).toEqual([{ srcIps: ['100.64.0.1', '100.64.0.2'], ports: [{ ip: '100.64.1.1', first: 443, last: 443 }] }]);
     expect(acl.packetFilter('web-1').version).toBe(first.version);
-    acls.applyEvents([event('GroupMemberRemoved', ENG, { groupId: ENG, userId: BOB })]);
+    acls.applyEvents([event('GroupMemberRemoved', ENG, { groupId: ENG, userIds: [BOB] })]);
     const second = acl.packetFilter('web-1');
     expect(second.rules[0].srcIps).toEqual(['100.64.0.1']);
     expect(second.version).not.toBe(first.version);
@@ -181,7 +181,7 @@ describe('TailnetAcls: the ACL state of a tailnet, from its events', () => {
     const again = '00000000-0000-4000-8000-0000000000e2';
     acls.applyEvents([
       event('GroupCreated', again, { groupId: again, displayName: 'ENGINEERING', externalId: null }),
-      event('GroupMemberAdded', again, { groupId: again, userId: BOB }),
+      event('GroupMemberAdded', again, { groupId: again, userIds: [BOB] }),
     ]);
     expect(acl.status().unresolved).toEqual([]);
     expect(check(acl, { user: BOB }, { ip: '10.1.0.1' }, 22).allowed).toBe(true);
@@ -189,7 +189,7 @@ describe('TailnetAcls: the ACL state of a tailnet, from its events', () => {
 
   it('keeps going when an event contradicts the tailnet (a member of an unknown group)', () => {
     const { acls, acl } = tailnet();
-    acls.applyEvents([event('GroupMemberAdded', 'nope', { groupId: '00000000-0000-4000-8000-00000000dead', userId: BOB }), event('GroupMemberRemoved', ENG, { groupId: ENG, userId: BOB })]);
+    acls.applyEvents([event('GroupMemberAdded', 'nope', { groupId: '00000000-0000-4000-8000-00000000dead', userIds: [BOB] }), event('GroupMemberRemoved', ENG, { groupId: ENG, userIds: [BOB] })]);
     expect(check(acl, { user: BOB }, { ip: '10.1.0.1' }, 22).allowed).toBe(false);
   });
 });

@@ -92,9 +92,9 @@ export function aclChangesOf(event: LoggedEvent, current: UserFact | NodeFact | 
       return [{ kind: 'group-change', change: { groupId, kind: 'deleted', from: displayName, to: null, actor: event.actor, time: event.time } }];
     }
     case 'GroupMemberAdded':
-      return [{ kind: 'member-added', membership: membershipOf(event.data as GroupMemberAddedData) }];
+      return membershipsOf(event.data as GroupMemberAddedData).map((membership) => ({ kind: 'member-added', membership }));
     case 'GroupMemberRemoved':
-      return [{ kind: 'member-removed', membership: membershipOf(event.data as GroupMemberRemovedData) }];
+      return membershipsOf(event.data as GroupMemberRemovedData).map((membership) => ({ kind: 'member-removed', membership }));
     case 'NodeRegistered': {
       const { nodeId, ownerUserId, tags, ipv4 } = event.data as NodeRegisteredData;
       return [{ kind: 'node', fact: { nodeId, ownerUserId, tags: [...tags], ipv4, keyExpired: false, ownerAccess: null } }];
@@ -143,6 +143,6 @@ function loginOf(userId: string, userName: string, attributes: UserAttributes): 
   );
 }
 
-function membershipOf({ groupId, userId }: { groupId: string; userId: string }): MembershipFact {
-  return { groupId, userId };
+export function membershipsOf({ groupId, userIds }: { groupId: string; userIds: string[] }): MembershipFact[] {
+  return userIds.map((userId) => ({ groupId, userId }));
 }

@@ -1,8 +1,8 @@
 import type { PoolClient } from 'pg';
-import type { LoggedEvent } from '#roster/events';
+import type { GroupMemberAddedData, LoggedEvent } from '#roster/events';
 import type { Projection } from '#roster/projector';
-import { aclChangesOf, subjectOf, type AclChange } from '../domain/acl-changes.js';
-import type { NodeFact, UserFact } from '../domain/acl-facts.js';
+import { aclChangesOf, membershipsOf, subjectOf, type AclChange } from '../domain/acl-changes.js';
+import type { MembershipFact, NodeFact, UserFact } from '../domain/acl-facts.js';
 import type { TailnetAcls } from '../application/tailnet-acls.js';
 import { createAclTables } from './acl-tables.js';
 
@@ -30,12 +30,14 @@ export class AclProjection implements Projection {
   async apply(client: PoolClient, events: LoggedEvent[]): Promise<void> {
     let start = 0;
     while (start < events.length) {
-      // A membership run (a PATCH of 5,000 members) is one statement, not 5,000.
+      // A run of membership events (Entra's batches of one big group) is one statement.
       const type = events[start].type;
       let end = start + 1;
       if (type === 'GroupMemberAdded' || type === 'GroupMemberRemoved') {
         while (end < events.length && events[end].type === type && events[end].tailnetId === events[start].tailnetId) end++;
-        await this.membersChanged(client, events.slice(start, end), type === 'GroupMemberAdded');
+        const run = events.slice(start, end);
+        const memberships = run.flatMap((event) => membershipsOf(event.data as GroupMemberAddedData));
+        await this.membersChanged(client, events[start].tailnetId, memberships, type === 'GroupMemberAdded');
       } else {
         await this.applyOne(client, events[start]);
       }
@@ -108,7 +110,7 @@ export class AclProjection implements Projection {
       }
       case 'member-added':
       case 'member-removed':
-        await this.membersChanged(client, [event], change.kind === 'member-added');
+        await this.membersChanged(client, tailnetId, [change.membership], change.kind === 'member-added');
         return;
       case 'node': {
         const node = change.fact;
@@ -136,8 +138,7 @@ export class AclProjection implements Projection {
     }
   }
 
-  private async membersChanged(client: PoolClient, events: LoggedEvent[], added: boolean): Promise<void> {
-    const data = events.map((event) => event.data as { groupId: string; userId: string });
+  private async membersChanged(client: PoolClient, tailnetId: string, memberships: MembershipFact[], added: boolean): Promise<void> {
     await client.query({
       name: added ? 'acl-members-added' : 'acl-members-removed',
       text: added
@@ -145,7 +146,7 @@ export class AclProjection implements Projection {
            ON CONFLICT DO NOTHING`
         : `DELETE FROM group_members m USING unnest($2::uuid[], $3::uuid[]) AS r(g, u)
             WHERE m.tailnet_id = $1 AND m.group_id = r.g AND m.user_id = r.u`,
-      values: [events[0].tailnetId, data.map((d) => d.groupId), data.map((d) => d.userId)],
+      values: [tailnetId, memberships.map((member) => member.groupId), memberships.map((member) => member.userId)],
     });
   }
 }

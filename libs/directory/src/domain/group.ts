@@ -10,6 +10,7 @@ import {
   type GroupMemberAddedData,
   type GroupMemberRemovedData,
   type GroupRenamedData,
+  MEMBERS_PER_EVENT,
 } from '#roster/events';
 import { GroupNotFoundError } from './directory.errors.js';
 
@@ -46,7 +47,7 @@ export function createGroup(tailnetId: string, target: GroupTarget, causation: C
   const members = unique(target.members);
   const events: EventEnvelope[] = [
     next<GroupCreatedData>('GroupCreated', { groupId, displayName: target.displayName, externalId: target.externalId }),
-    ...members.map((userId) => next<GroupMemberAddedData>('GroupMemberAdded', { groupId, userId })),
+    ...membershipEvents(next, 'GroupMemberAdded', groupId, members),
   ];
   const state: GroupState = {
     displayName: target.displayName,
@@ -59,8 +60,8 @@ export function createGroup(tailnetId: string, target: GroupTarget, causation: C
 }
 
 /**
- * Moves a group to `target`: a rename, an externalId change, and one GroupMemberAdded / GroupMemberRemoved per
- * member that joins or leaves (a 5,000-member PATCH is one command and one statement, with 5,000 events).
+ * Moves a group to `target`: a rename, an externalId change, then who left and who joined as GroupMemberRemoved
+ * and GroupMemberAdded events listing them (a 5,000-member PATCH is one command, one statement and five events).
  * Members in `silentlyGone` (users deleted since they joined; their UserDeleted already ended the membership)
  * leave without an event.
  */
@@ -85,10 +86,8 @@ export function changeGroup(
   const members = unique(target.members);
   const after = new Set(members);
   const added = members.filter((userId) => !before.has(userId));
-  for (const userId of current.state.members) {
-    if (!after.has(userId) && !silentlyGone.has(userId)) events.push(next<GroupMemberRemovedData>('GroupMemberRemoved', { groupId, userId }));
-  }
-  for (const userId of added) events.push(next<GroupMemberAddedData>('GroupMemberAdded', { groupId, userId }));
+  const removed = current.state.members.filter((userId) => !after.has(userId) && !silentlyGone.has(userId));
+  events.push(...membershipEvents(next, 'GroupMemberRemoved', groupId, removed), ...membershipEvents(next, 'GroupMemberAdded', groupId, added));
   // Only departed-and-deleted users dropped out: nothing to record, and the next change will drop them again.
   if (events.length === 0) return { state: current.state, events, added };
   const state: GroupState = { ...current.state, ...target, members, lastModified: causation.time };
@@ -100,6 +99,20 @@ export function deleteGroup(tailnetId: string, groupId: string, current: { versi
   const next = eventFactory(tailnetId, groupId, current.version, causation);
   const deleted = next<GroupDeletedData>('GroupDeleted', { groupId, displayName: current.state.displayName });
   return { state: { ...current.state, members: [], deleted: true, lastModified: causation.time }, events: [deleted], added: [] };
+}
+
+function membershipEvents(
+  next: EventRecorder,
+  type: 'GroupMemberAdded' | 'GroupMemberRemoved',
+  groupId: string,
+  userIds: string[],
+): EventEnvelope[] {
+  const events: EventEnvelope[] = [];
+  for (let start = 0; start < userIds.length; start += MEMBERS_PER_EVENT) {
+    const chunk = userIds.slice(start, start + MEMBERS_PER_EVENT);
+    events.push(next<GroupMemberAddedData | GroupMemberRemovedData>(type, { groupId, userIds: chunk }));
+  }
+  return events;
 }
 
 function assertExists(groupId: string, state: GroupState): void {

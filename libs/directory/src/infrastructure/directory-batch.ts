@@ -100,9 +100,9 @@ export class DirectoryBatch {
       }
       case 'GroupMemberAdded':
       case 'GroupMemberRemoved': {
-        const { groupId, userId } = event.data as GroupMemberAddedData;
+        const { groupId, userIds } = event.data as GroupMemberAddedData;
         this.group(event, groupId);
-        this.membership(event.tailnetId, groupId, userId).present = event.type === 'GroupMemberAdded';
+        for (const userId of userIds) this.membership(event.tailnetId, groupId, userId).present = event.type === 'GroupMemberAdded';
         break;
       }
       case 'GroupDeleted': {

@@ -38,12 +38,11 @@ describe('membership ledger: internal events to the public feed', () => {
     event('UserCreated', U2, { userId: U2, userName: 'u2', active: true, attributes: {} }),
     event('GroupCreated', G, { groupId: G, displayName: 'g', externalId: null }),
     event('GroupCreated', H, { groupId: H, displayName: 'h', externalId: null }),
-    event('GroupMemberAdded', G, { groupId: G, userId: U1 }),
-    event('GroupMemberAdded', G, { groupId: G, userId: U2 }),
-    event('GroupMemberAdded', H, { groupId: H, userId: U1 }),
+    event('GroupMemberAdded', G, { groupId: G, userIds: [U1, U2] }),
+    event('GroupMemberAdded', H, { groupId: H, userIds: [U1] }),
   ];
 
-  it('numbers each group separately and carries the member count after each event', () => {
+  it('numbers each group separately and carries the member count after each member, one public event per member', () => {
     const ledger = new MembershipLedger();
     expect(feed(ledger, setup())).toEqual([
       ['MemberAdded', 'G', 1, 1, undefined],
@@ -51,7 +50,7 @@ describe('membership ledger: internal events to the public feed', () => {
       ['MemberAdded', 'H', 1, 1, undefined],
     ]);
     // A second add of a member, or removal of a non-member, is no change and emits nothing.
-    expect(feed(ledger, [event('GroupMemberAdded', G, { groupId: G, userId: U1 }), event('GroupMemberRemoved', H, { groupId: H, userId: U2 })])).toEqual([]);
+    expect(feed(ledger, [event('GroupMemberAdded', G, { groupId: G, userIds: [U1] }), event('GroupMemberRemoved', H, { groupId: H, userIds: [U2] })])).toEqual([]);
   });
 
   it('fans a user event out to every group the user is in, in group id order', () => {

@@ -2,6 +2,7 @@ import type { MembershipEvent, MembershipEventData, MembershipEventType, MemberR
 import type {
   GroupCreatedData,
   GroupMemberAddedData,
+  GroupMemberRemovedData,
   GroupRenamedData,
   LoggedEvent,
   UserCreatedData,
@@ -72,7 +73,7 @@ export class MembershipLedger {
       case 'GroupMemberAdded':
         return this.memberAdded(event as LoggedEvent<GroupMemberAddedData>);
       case 'GroupMemberRemoved':
-        return this.memberRemoved(event as LoggedEvent<GroupMemberAddedData>);
+        return this.memberRemoved(event as LoggedEvent<GroupMemberRemovedData>);
       case 'GroupDeleted':
         return this.groupDeleted(event);
       default:
@@ -81,20 +82,23 @@ export class MembershipLedger {
   }
 
   private memberAdded(event: LoggedEvent<GroupMemberAddedData>): MembershipEvent[] {
-    const { groupId, userId } = event.data;
+    const { groupId, userIds } = event.data;
     const group = this.groups.get(groupId);
-    if (!group || this.membersByGroup.get(groupId)?.has(userId)) return [];
-    this.link(groupId, userId);
-    this.changedMemberships.set(membershipKey(group.tailnetId, groupId, userId), true);
-    group.memberCount++;
-    const user = this.userFacts(userId);
-    return [this.emit(event, group, 'MemberAdded', { ...user, userActive: this.users.get(userId)?.active ?? true })];
+    if (!group) return [];
+    return userIds.flatMap((userId) => {
+      if (this.membersByGroup.get(groupId)?.has(userId)) return [];
+      this.link(groupId, userId);
+      this.changedMemberships.set(membershipKey(group.tailnetId, groupId, userId), true);
+      group.memberCount++;
+      const user = this.userFacts(userId);
+      return [this.emit(event, group, 'MemberAdded', { ...user, userActive: this.users.get(userId)?.active ?? true })];
+    });
   }
 
-  private memberRemoved(event: LoggedEvent<GroupMemberAddedData>): MembershipEvent[] {
+  private memberRemoved(event: LoggedEvent<GroupMemberRemovedData>): MembershipEvent[] {
     const group = this.groups.get(event.data.groupId);
     if (!group) return [];
-    return this.removeMember(event, group, event.data.userId, 'removed');
+    return event.data.userIds.flatMap((userId) => this.removeMember(event, group, userId, 'removed'));
   }
 
   private removeMember(event: LoggedEvent, group: GroupState, userId: string, reason: MemberRemovedReason): MembershipEvent[] {

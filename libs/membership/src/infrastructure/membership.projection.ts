@@ -50,10 +50,12 @@ export class MembershipProjection implements Projection {
         userIds.add(event.aggregateId);
         if (event.type !== 'UserUpdated') fullUsers.add(event.aggregateId);
       } else if (MEMBER_EVENTS.has(event.type)) {
-        const { groupId, userId } = event.data as GroupMemberAddedData;
-        groupIds.add(groupId);
-        userIds.add(userId);
-        pairs.push([groupId, userId]);
+        const data = event.data as GroupMemberAddedData;
+        groupIds.add(data.groupId);
+        for (const userId of data.userIds) {
+          userIds.add(userId);
+          pairs.push([data.groupId, userId]);
+        }
       } else if (event.aggregateType === 'Group') {
         groupIds.add(event.aggregateId);
         if (event.type === 'GroupDeleted') fullGroups.add(event.aggregateId);
