@@ -116,8 +116,8 @@ export async function replayProjection(context: ReplayContext, entry: CatalogueE
             continue;
           }
           if (!analyzed) {
-            // Fresh statistics before the copy starts serving, not after the first slow queries.
-            for (const table of await stateTables(pool, target)) await pool.query(`ANALYZE "${target}"."${table}"`);
+            // Fresh statistics and visibility map before the copy starts serving, not after the first slow queries.
+            for (const table of await stateTables(pool, target)) await pool.query(`VACUUM (ANALYZE) "${target}"."${table}"`);
             analyzed = true;
           }
           result = liveExists
