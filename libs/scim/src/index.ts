@@ -47,7 +47,7 @@ export type {
   ScimUser,
 } from './resource/scim-resource.js';
 export { isEmailAddress } from './resource/user-name-rule.js';
-export { selectAttributes, type AttributeSelection } from './resource/attribute-selection.js';
+export { selectAttributes, selectsEverything, type AttributeSelection } from './resource/attribute-selection.js';
 
 export { DIRECTORY_GROUP_FILTER_MAPPING, DIRECTORY_USER_FILTER_MAPPING } from './filter/directory-filter-mapping.js';
 export type {

@@ -48,7 +48,38 @@ export class ReadFence {
    * writing (an IdP's sync cycle) would keep its readers waiting for ever.
    */
   async waitForTailnet(projection: string, tailnetId: string, timeoutMs: number): Promise<void> {
-    let pending = await this.fencedAggregates(projection, tailnetId);
+    await this.waitForPending(projection, tailnetId, await this.fencedAggregates(projection, tailnetId), timeoutMs);
+  }
+
+  /**
+   * A read of rows from the projection, with read-your-writes in one round trip when no write is pending: the
+   * tailnet's fences are read in the same statement, so in the same snapshot, as the rows. Only when some are
+   * pending does it wait for those, then read again. `rowsSql` takes the tailnet id as $1 and must number its
+   * rows in a column `ord` (the order they are returned in).
+   */
+  async queryAfterWrites<Row extends object>(
+    projection: string,
+    tailnetId: string,
+    timeoutMs: number,
+    rowsSql: string,
+    params: unknown[],
+  ): Promise<Row[]> {
+    const { rows } = await this.pool.query<Row & { pending_fences: string[]; ord: number | null }>(
+      `SELECT f.pending_fences, r.*
+         FROM (SELECT coalesce(array_agg(aggregate_id), '{}') AS pending_fences FROM writes.read_fences
+                WHERE projection = $${params.length + 1} AND tailnet_id = $1) f
+         LEFT JOIN LATERAL (${rowsSql}) r ON true
+        ORDER BY r.ord`,
+      [...params, projection],
+    );
+    const pending = rows[0].pending_fences;
+    if (pending.length === 0) return rows.filter((row) => row.ord !== null);
+    await this.waitForPending(projection, tailnetId, pending, timeoutMs);
+    return (await this.pool.query<Row>(rowsSql, params)).rows;
+  }
+
+  private async waitForPending(projection: string, tailnetId: string, fenced: string[], timeoutMs: number): Promise<void> {
+    let pending = fenced;
     const deadline = Date.now() + timeoutMs;
     while (pending.length > 0) {
       const remaining = deadline - Date.now();

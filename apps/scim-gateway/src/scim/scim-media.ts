@@ -15,6 +15,14 @@ export function etag(version: number): string {
   return `W/"${version}"`;
 }
 
+/** A ListResponse of resources already serialised, as listResponse would serialise it. */
+export function listResponseJson(totalResults: number, startIndex: number, resourcesJson: string[]): string {
+  return (
+    `{"schemas":["${SCIM_SCHEMAS.listResponse}"],"totalResults":${totalResults},"startIndex":${startIndex},` +
+    `"itemsPerPage":${resourcesJson.length},"Resources":[${resourcesJson.join(',')}]}`
+  );
+}
+
 /** A ListResponse (RFC 7644 §3.4.2); `itemsPerPage` is how many this page holds. */
 export function listResponse<T>(totalResults: number, startIndex: number, resources: T[]) {
   return { schemas: [SCIM_SCHEMAS.listResponse], totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };

@@ -10,19 +10,19 @@ import {
   ReplaceUserCommand,
   type CreatedUser,
   type ModifiedUser,
+  type StoredUser,
   type UserPage,
-  type UserView,
 } from '#roster/directory';
 import { ROSTER_CONFIG, type RosterConfig } from '#roster/platform';
-import { selectAttributes, type AttributeSelection } from '#roster/scim';
+import { selectAttributes, selectsEverything, type AttributeSelection } from '#roster/scim';
 import { ifMatchVersion } from './if-match.js';
 import { pagingOf } from './paging.js';
 import { actorOf, sortOrderOf, type ListParameters } from './request-parameters.js';
 import { TailnetRateLimitGuard } from './rate-limit.guard.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
-import { SCIM_CONTENT_TYPE, etag, listResponse } from './scim-media.js';
+import { SCIM_CONTENT_TYPE, etag, listResponse, listResponseJson } from './scim-media.js';
 import type { ScimRequest } from './scim-principal.js';
-import { renderUser } from './user-resource.js';
+import { renderStoredUserJson, renderUser, storedUserObject } from './user-resource.js';
 
 @Controller('scim/v2/Users')
 @UseGuards(ScimAuthGuard, TailnetRateLimitGuard)
@@ -99,9 +99,10 @@ export class UsersController {
     @Query() selection: AttributeSelection,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const user = await this.queries.execute<GetUserQuery, UserView>(new GetUserQuery(request.principal!.tailnetId, id));
+    const user = await this.queries.execute<GetUserQuery, StoredUser>(new GetUserQuery(request.principal!.tailnetId, id));
     void reply.header('content-type', SCIM_CONTENT_TYPE).header('etag', etag(user.version));
-    return selectAttributes('User', renderUser(this.baseUrl, user), selection);
+    if (selectsEverything('User', selection)) return renderStoredUserJson(this.baseUrl, user);
+    return selectAttributes('User', storedUserObject(this.baseUrl, user), selection);
   }
 
   @Get()
@@ -115,7 +116,10 @@ export class UsersController {
       new ListUsersQuery(request.principal!.tailnetId, query.filter, startIndex, count, query.sortBy, sortOrderOf(query.sortOrder)),
     );
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    const resources = page.users.map((user) => selectAttributes('User', renderUser(this.baseUrl, user), query));
+    if (selectsEverything('User', query)) {
+      return listResponseJson(page.totalResults, page.startIndex, page.users.map((user) => renderStoredUserJson(this.baseUrl, user)));
+    }
+    const resources = page.users.map((user) => selectAttributes('User', storedUserObject(this.baseUrl, user), query));
     return listResponse(page.totalResults, page.startIndex, resources);
   }
 

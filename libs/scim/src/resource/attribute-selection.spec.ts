@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectAttributes } from './attribute-selection.js';
+import { selectAttributes, selectsEverything } from './attribute-selection.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const user = {
@@ -43,5 +43,14 @@ describe('selectAttributes', () => {
   it('drops members from a group on excludedAttributes=members, as Entra asks', () => {
     const group = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: 'g1', displayName: 'Sales', members: [{ value: 'u1' }] };
     expect(selectAttributes('Group', group, { excludedAttributes: 'members' })).toEqual({ schemas: group.schemas, id: 'g1', displayName: 'Sales' });
+  });
+
+  it('knows when a selection leaves the resource whole: nothing asked, unknown names, or only what is always returned', () => {
+    for (const selection of [{}, { attributes: '' }, { attributes: 'nonsense' }, { excludedAttributes: 'id,meta,nonsense' }]) {
+      expect(selectsEverything('User', selection)).toBe(true);
+    }
+    expect(selectsEverything('User', { attributes: 'userName' })).toBe(false);
+    expect(selectsEverything('User', { excludedAttributes: 'emails' })).toBe(false);
+    expect(selectsEverything('User', { excludedAttributes: `${ENTERPRISE}:department` })).toBe(false);
   });
 });

@@ -28,6 +28,11 @@ export function selectAttributes<T extends Json>(resourceType: ScimResourceType,
   return remaining;
 }
 
+/** Whether `selection` leaves a resource whole, so it can be answered as stored, without building it. */
+export function selectsEverything(resourceType: ScimResourceType, selection: AttributeSelection): boolean {
+  return paths(resourceType, selection.attributes).length === 0 && paths(resourceType, selection.excludedAttributes).filter(isSelectable).length === 0;
+}
+
 function paths(resourceType: ScimResourceType, list: string | undefined): ResolvedAttributePath[] {
   if (!list) return [];
   return list

@@ -6,7 +6,7 @@ import { AggregateStore, ReadFence } from '#roster/write-model';
 import { userNameClaim, type UserState } from '../../domain/user.js';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
 import { totalOf } from '../list-total.js';
-import { toUserView, type UserRow } from '../user-view.js';
+import { STORED_USER_COLUMNS, storedUserOf, type StoredUserRow } from '../user-view.js';
 import { ListUsersQuery, type UserPage } from './list-users.query.js';
 
 @QueryHandler(ListUsersQuery)
@@ -28,18 +28,21 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
     const userName = parsed && exactMatchOf(parsed, 'User', 'userName');
     if (userName !== undefined) return this.byUserName(tailnetId, userName, startIndex, count);
     const where = parsed ? compileFilter(parsed, DIRECTORY_USER_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
-    await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const params = [tailnetId, ...where.params];
-    const page = await this.pool.query<UserRow>(
-      `SELECT id, resource, version, created_at, last_modified
-         FROM directory.users u
-        WHERE u.tailnet_id = $1 AND (${where.sql})
-        ORDER BY ${order}
-        OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
+    const page = await this.fence.queryAfterWrites<StoredUserRow>(
+      'directory',
+      tailnetId,
+      this.timeoutMs,
+      `SELECT p.*, row_number() OVER () AS ord FROM (
+         SELECT ${STORED_USER_COLUMNS}
+           FROM directory.users u
+          WHERE u.tailnet_id = $1 AND (${where.sql})
+          ORDER BY ${order}
+         OFFSET $${params.length + 1} LIMIT $${params.length + 2}) p`,
       [...params, startIndex - 1, count],
     );
-    const totalResults = await totalOf(this.pool, 'directory.users u', 'u', where.sql, params, startIndex, count, page.rows.length);
-    return { totalResults, startIndex, users: page.rows.map(toUserView) };
+    const totalResults = await totalOf(this.pool, 'directory.users u', 'u', where.sql, params, startIndex, count, page.length);
+    return { totalResults, startIndex, users: page.map(storedUserOf) };
   }
 
   /**
@@ -51,7 +54,7 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
     const found = record && !record.state.deleted ? [record] : [];
     const users = found.slice(startIndex - 1, startIndex - 1 + count).map(({ aggregateId, version, state }) => ({
       id: aggregateId,
-      attributes: state.attributes,
+      attributesJson: JSON.stringify(state.attributes),
       version,
       created: state.created,
       lastModified: state.lastModified,

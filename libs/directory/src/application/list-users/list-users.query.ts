@@ -1,4 +1,4 @@
-import type { UserView } from '../user-view.js';
+import type { StoredUser } from '../user-view.js';
 
 /** A page of a tailnet's users, optionally filtered and sorted (RFC 7644 §3.4.2). `startIndex` is 1-based. */
 export class ListUsersQuery {
@@ -12,4 +12,4 @@ export class ListUsersQuery {
   ) {}
 }
 
-export type UserPage = { totalResults: number; startIndex: number; users: UserView[] };
+export type UserPage = { totalResults: number; startIndex: number; users: StoredUser[] };
