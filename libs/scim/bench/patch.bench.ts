@@ -1,3 +1,4 @@
+import { applyGroupPatch } from '../src/patch/apply-group-patch.js';
 import { applyPatch } from '../src/patch/apply-patch.js';
 import { largeGroup, memberAdditions, members, MEMBER_COUNT, PATCH_OP } from '../testing/large-groups.js';
 
@@ -28,6 +29,8 @@ export function runPatchBench(): Record<string, number> {
     Operations: [{ op: 'Remove', path: 'members', value: members(MEMBER_COUNT).map(({ value }) => ({ value })) }],
   };
   const big = largeGroup(members(MEMBER_COUNT * 2));
+  const full = largeGroup(members(MEMBER_COUNT));
+  const batchOf100 = { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: members(100, MEMBER_COUNT).map(({ value }) => ({ value })) }] };
   return {
     [`add ${MEMBER_COUNT} to empty group, ms CPU`]: cheapestRunMs(() => applyPatch('Group', largeGroup([]), memberAdditions())),
     [`add ${MEMBER_COUNT} to ${MEMBER_COUNT}-member group, ms CPU`]: cheapestRunMs(() =>
@@ -35,5 +38,7 @@ export function runPatchBench(): Record<string, number> {
     ),
     [`remove ${MEMBER_COUNT} (Entra legacy form), ms CPU`]: cheapestRunMs(() => applyPatch('Group', big, legacyRemove)),
     [`${MEMBER_COUNT} filtered removes in one PATCH, ms CPU`]: cheapestRunMs(() => applyPatch('Group', big, removals(MEMBER_COUNT))),
+    [`add 100 to ${MEMBER_COUNT}-member group (applyPatch), ms CPU`]: cheapestRunMs(() => applyPatch('Group', full, batchOf100)),
+    [`add 100 to ${MEMBER_COUNT}-member group (applyGroupPatch), ms CPU`]: cheapestRunMs(() => applyGroupPatch(full, batchOf100)),
   };
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type pg from 'pg';
-import { applyPatch, GROUP_SCHEMA_URN, type ScimGroup } from '#roster/scim';
+import { applyGroupPatch, GROUP_SCHEMA_URN, type ScimGroup } from '#roster/scim';
 import { AggregateStore } from '#roster/write-model';
 import { PG_POOL } from '../directory.tokens.js';
 import { groupTargetOf, modifyGroup, type ModifiedGroup } from '../group-modification.js';
@@ -23,7 +23,7 @@ export class PatchGroupHandler implements ICommandHandler<PatchGroupCommand, Mod
         ...(state.externalId === null ? {} : { externalId: state.externalId }),
         ...(state.members.length > 0 ? { members: state.members.map((value) => ({ value })) } : {}),
       };
-      return groupTargetOf(applyPatch('Group', current, body).resource);
+      return groupTargetOf(applyGroupPatch(current, body).resource);
     });
   }
 }

@@ -1,0 +1,103 @@
+import { isPlainObject } from '../resource/attribute-value-coercion.js';
+import type { GroupMember, ScimGroup } from '../resource/scim-resource.js';
+import { resolveAttributePath } from '../schema/attribute-path-resolver.js';
+import { applyPatch, type PatchResult } from './apply-patch.js';
+import { parsePatchPath } from './patch-path.js';
+import { parsePatchRequest, type PatchOperation } from './patch-request.js';
+
+/**
+ * applyPatch for a Group, at a cost that follows the request rather than the group. IdPs push a big group's
+ * members in batches of 100 or so; applying each batch to all 5,000 current members (copy, checks, comparison)
+ * made every batch cost as much as the group is large. When every operation affects only the members it names by
+ * id, the patch is applied to those of them that are members now, and the untouched rest is put back around the
+ * result: same resource, same `changed`, same errors as applyPatch on the whole group.
+ */
+export function applyGroupPatch(group: ScimGroup, request: unknown): PatchResult<ScimGroup> {
+  const named = membersNamedBy(request);
+  if (!named) return applyPatch('Group', group, request);
+  const members = group.members ?? [];
+  // Ignoring case only widens the part handed to applyPatch, which is always safe; narrowing it never is.
+  const touched = members.filter((member) => named.has(member.value.toLowerCase()));
+  const patched = applyPatch('Group', withMembers(group, touched), request);
+  const after = patched.resource.members ?? [];
+  const remaining = new Set(after.map((member) => member.value));
+  const handedOver = new Set(touched.map((member) => member.value));
+  // A current member equal to an id the request names was handed over, so what applyPatch added is what it
+  // returned beyond those.
+  const merged = [
+    ...members.filter((member) => !handedOver.has(member.value) || remaining.has(member.value)),
+    ...after.filter((member) => !handedOver.has(member.value)),
+  ];
+  return { resource: withMembers(patched.resource, merged), changed: patched.changed };
+}
+
+/**
+ * The member ids (lowercased) the request names, when members it does not name cannot be affected; undefined
+ * when they can (a replace or removal of all members, a filter other than `value eq "<id>"`, members inside a
+ * path-less value), when one id is both removed and added (applyPatch moves it to the end of the list), or when
+ * the request is one applyPatch will refuse, which it then does with its own error.
+ */
+function membersNamedBy(request: unknown): Set<string> | undefined {
+  let operations: PatchOperation[];
+  try {
+    operations = parsePatchRequest(request);
+  } catch {
+    return undefined;
+  }
+  const removed = new Set<string>();
+  const added = new Set<string>();
+  for (const operation of operations) {
+    const ids = idsNamedBy(operation);
+    if (!ids) return undefined;
+    for (const id of ids) (operation.op === 'remove' ? removed : added).add(id.toLowerCase());
+  }
+  for (const id of removed) if (added.has(id)) return undefined;
+  return new Set([...removed, ...added]);
+}
+
+function idsNamedBy(operation: PatchOperation): string[] | undefined {
+  if (operation.path === undefined) {
+    if (!isPlainObject(operation.value)) return undefined;
+    return Object.keys(operation.value).some(namesMembers) ? undefined : [];
+  }
+  let path;
+  try {
+    path = parsePatchPath(operation.path);
+  } catch {
+    return undefined;
+  }
+  const resolved = resolveAttributePath('Group', path.attributePath);
+  if (!resolved) return undefined;
+  if (resolved.attribute.name !== 'members') return [];
+  if (resolved.subAttribute || path.subAttribute !== undefined) return undefined;
+  if (path.valueFilter) {
+    const filter = path.valueFilter;
+    const byId = filter.kind === 'comparison' && filter.operator === 'eq' && typeof filter.value === 'string' && filter.attributePath.toLowerCase() === 'value';
+    return operation.op === 'remove' && byId ? [filter.value as string] : undefined;
+  }
+  if (operation.op === 'replace' || !operation.hasValue) return undefined;
+  return memberIdsOf(operation.value);
+}
+
+/** `[{ value: "<id>" }, …]`, as both IdPs send members; anything else is left to applyPatch. */
+function memberIdsOf(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const ids: string[] = [];
+  for (const item of value) {
+    if (!isPlainObject(item)) return undefined;
+    const key = Object.keys(item).find((name) => name.toLowerCase() === 'value');
+    const id = key === undefined ? undefined : item[key];
+    if (typeof id !== 'string') return undefined;
+    ids.push(id);
+  }
+  return ids;
+}
+
+function namesMembers(attributeName: string): boolean {
+  return resolveAttributePath('Group', attributeName)?.attribute.name === 'members';
+}
+
+function withMembers(group: ScimGroup, members: GroupMember[]): ScimGroup {
+  const { members: _replaced, ...rest } = group;
+  return members.length > 0 ? { ...rest, members } : rest;
+}
