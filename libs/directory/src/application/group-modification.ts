@@ -3,7 +3,16 @@ import type { ScimGroup } from '#roster/scim';
 import { inTransaction } from '#roster/platform';
 import { AggregateStore, ClaimTakenError, type Queryable } from '#roster/write-model';
 import { GroupNameTakenError, GroupNotFoundError, PreconditionFailedError, UnknownMemberError } from '../domain/directory.errors.js';
-import { changeGroup, groupNameClaim, groupNameKey, type GroupChange, type GroupState, type GroupTarget } from '../domain/group.js';
+import {
+  changeGroup,
+  changeGroupMembers,
+  groupNameClaim,
+  groupNameKey,
+  type GroupChange,
+  type GroupDelta,
+  type GroupState,
+  type GroupTarget,
+} from '../domain/group.js';
 import type { Causation } from '#roster/events';
 import { isRosterId } from '#roster/events';
 
@@ -34,12 +43,16 @@ export async function liveUsers(db: Queryable, tailnetId: string, ids: string[])
   return new Set(rows.map((row) => row.id));
 }
 
-export function assertMembersExist(added: string[], live: Set<string>): void {
+export function assertMembersExist(added: string[], live: ReadonlySet<string>): void {
   const unknown = added.filter((id) => !live.has(id));
   if (unknown.length > 0) throw new UnknownMemberError(unknown);
 }
 
-type Decide = (current: { version: number; state: GroupState }) => GroupChange | GroupTarget;
+/** A membership delta, with which of the users it names are live users of the tailnet (see liveUsers). */
+export type MembershipDelta = GroupDelta & { live: ReadonlySet<string> };
+
+/** What a write wants of the group: events already decided, the whole group it should be, or a membership delta. */
+type Decide = (current: { version: number; state: GroupState }) => GroupChange | GroupTarget | MembershipDelta;
 
 type GroupWrite = {
   ref: GroupTargetRef;
@@ -145,7 +158,12 @@ async function decideOne(
   if (ref.ifMatchVersion !== undefined && ref.ifMatchVersion !== current.version) throw new PreconditionFailedError(current.version);
   const decided = decide(current);
   // Same connection: waiting writers hold pool connections, so asking the pool for another could deadlock.
-  const change = 'events' in decided ? decided : await changeTowards(client, tailnetId, groupId, current, decided, causation);
+  const change =
+    'events' in decided
+      ? decided
+      : 'added' in decided
+        ? changeByDelta(tailnetId, groupId, current, decided, causation)
+        : await changeTowards(client, tailnetId, groupId, current, decided, causation);
   events.push(...change.events);
   return { version: current.version + change.events.length, state: change.state };
 }
@@ -171,6 +189,18 @@ async function changeTowards(
   assertMembersExist(added, live);
   const silentlyGone = new Set(removed.filter((id) => !live.has(id)));
   return changeGroup(tailnetId, groupId, current, target, causation, silentlyGone);
+}
+
+function changeByDelta(
+  tailnetId: string,
+  groupId: string,
+  current: { version: number; state: GroupState },
+  { live, ...delta }: MembershipDelta,
+  causation: Causation,
+): GroupChange {
+  assertMembersExist(delta.added, live);
+  const silentlyGone = new Set(delta.removed.filter((id) => !live.has(id)));
+  return changeGroupMembers(tailnetId, groupId, current, delta, causation, silentlyGone);
 }
 
 /** A renamed group moves its name claim; a deleted one frees it. */

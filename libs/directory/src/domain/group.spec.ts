@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GroupNotFoundError } from './directory.errors.js';
-import { changeGroup, createGroup, deleteGroup, groupNameKey } from './group.js';
+import { changeGroup, changeGroupMembers, createGroup, deleteGroup, groupNameKey } from './group.js';
 
 const causation = { actor: { kind: 'scim-token' as const, id: 'tok' }, correlationId: 'c1', time: '2026-11-23T05:00:00.000Z' };
 const types = (events: { type: string; aggregateVersion: number }[]) => events.map((e) => [e.type, e.aggregateVersion]);
@@ -49,6 +49,30 @@ describe('groups', () => {
     expect(change.events.map((e) => (e.data.userIds as string[]).length)).toEqual([1000, 1000, 1000, 1000, 1000]);
     expect(change.events.flatMap((e) => e.data.userIds)).toEqual(members);
     expect(change.events[4].aggregateVersion).toBe(6);
+  });
+
+  it('applies a named membership delta exactly as changeGroup applies the whole group it leads to', () => {
+    const state = { ...current.state, members: ['u1', 'u2', 'u3', 'gone'] };
+    const delta = { displayName: 'Sales', externalId: 'ext-1', added: ['u4', 'u2', 'u4', 'u1'], removed: ['u1', 'u3', 'gone', 'never'] };
+    const byDelta = changeGroupMembers('t1', 'g1', { version: 3, state }, delta, causation, new Set(['gone']));
+    const whole = changeGroup('t1', 'g1', { version: 3, state }, { displayName: 'Sales', externalId: 'ext-1', members: ['u2', 'u4', 'u1'] }, causation, new Set(['gone']));
+    // u1 leaves and rejoins (to the end, without events); u2 is already in; gone leaves silently; never was never in.
+    expect(byDelta.state.members).toEqual(['u2', 'u4', 'u1']);
+    expect(byDelta.state.members).toEqual(whole.state.members);
+    expect(byDelta.events.map((e) => [e.type, e.data.userIds, e.aggregateVersion])).toEqual([
+      ['GroupMemberRemoved', ['u3'], 4],
+      ['GroupMemberAdded', ['u4'], 5],
+    ]);
+    expect(byDelta.events.map((e) => [e.type, e.data])).toEqual(whole.events.map((e) => [e.type, e.data]));
+    expect(byDelta.added).toEqual(['u4']);
+  });
+
+  it('records nothing for a delta that changes nothing, and renames with one', () => {
+    const state = { ...current.state, members: ['u1'] };
+    expect(changeGroupMembers('t1', 'g1', { version: 3, state }, { displayName: 'Sales', externalId: 'ext-1', added: ['u1'], removed: ['u9'] }, causation).events).toEqual([]);
+    const renamed = changeGroupMembers('t1', 'g1', { version: 3, state }, { displayName: 'Sales 2', externalId: 'ext-1', added: [], removed: [] }, causation);
+    expect(types(renamed.events)).toEqual([['GroupRenamed', 4]]);
+    expect(renamed.state).toMatchObject({ displayName: 'Sales 2', members: ['u1'] });
   });
 
   it('deletes, after which the group cannot change', () => {

@@ -74,6 +74,61 @@ export function changeGroup(
   silentlyGone: ReadonlySet<string> = new Set(),
 ): GroupChange {
   assertExists(groupId, current.state);
+  const before = new Set(current.state.members);
+  const members = unique(target.members);
+  const after = new Set(members);
+  const membership = {
+    members,
+    added: members.filter((userId) => !before.has(userId)),
+    removed: current.state.members.filter((userId) => !after.has(userId)),
+  };
+  return recordChange(tailnetId, groupId, current, target, membership, causation, silentlyGone);
+}
+
+/** What a command changes of a group's members, when it names them: who joins and who leaves. */
+export type GroupDelta = { displayName: string; externalId: string | null; added: string[]; removed: string[] };
+
+/**
+ * changeGroup for a command that names the members it adds and removes (an IdP's membership batch), at a cost
+ * that follows the batch more than the group: one pass over the current members instead of several. Ids already
+ * in (for `added`) or not in (for `removed`) the group change nothing.
+ */
+export function changeGroupMembers(
+  tailnetId: string,
+  groupId: string,
+  current: { version: number; state: GroupState },
+  delta: GroupDelta,
+  causation: Causation,
+  silentlyGone: ReadonlySet<string> = new Set(),
+): GroupChange {
+  assertExists(groupId, current.state);
+  const leaving = new Set(delta.removed);
+  const before = new Set<string>();
+  const kept: string[] = [];
+  const removed: string[] = [];
+  for (const userId of current.state.members) {
+    before.add(userId);
+    (leaving.has(userId) ? removed : kept).push(userId);
+  }
+  const added = unique(delta.added).filter((userId) => !before.has(userId) || leaving.has(userId));
+  const rejoining = new Set(added.filter((userId) => leaving.has(userId)));
+  const membership = {
+    members: [...kept, ...added],
+    added: added.filter((userId) => !rejoining.has(userId)),
+    removed: removed.filter((userId) => !rejoining.has(userId)),
+  };
+  return recordChange(tailnetId, groupId, current, delta, membership, causation, silentlyGone);
+}
+
+function recordChange(
+  tailnetId: string,
+  groupId: string,
+  current: { version: number; state: GroupState },
+  target: { displayName: string; externalId: string | null },
+  membership: { members: string[]; added: string[]; removed: string[] },
+  causation: Causation,
+  silentlyGone: ReadonlySet<string>,
+): GroupChange {
   const next = eventFactory(tailnetId, groupId, current.version, causation);
   const events: EventEnvelope[] = [];
   if (target.displayName !== current.state.displayName) {
@@ -82,15 +137,18 @@ export function changeGroup(
   if (target.externalId !== current.state.externalId) {
     events.push(next<GroupExternalIdChangedData>('GroupExternalIdChanged', { groupId, externalId: target.externalId }));
   }
-  const before = new Set(current.state.members);
-  const members = unique(target.members);
-  const after = new Set(members);
-  const added = members.filter((userId) => !before.has(userId));
-  const removed = current.state.members.filter((userId) => !after.has(userId) && !silentlyGone.has(userId));
-  events.push(...membershipEvents(next, 'GroupMemberRemoved', groupId, removed), ...membershipEvents(next, 'GroupMemberAdded', groupId, added));
+  const removed = membership.removed.filter((userId) => !silentlyGone.has(userId));
+  events.push(...membershipEvents(next, 'GroupMemberRemoved', groupId, removed), ...membershipEvents(next, 'GroupMemberAdded', groupId, membership.added));
+  const { added, members } = membership;
   // Only departed-and-deleted users dropped out: nothing to record, and the next change will drop them again.
   if (events.length === 0) return { state: current.state, events, added };
-  const state: GroupState = { ...current.state, ...target, members, lastModified: causation.time };
+  const state: GroupState = {
+    ...current.state,
+    displayName: target.displayName,
+    externalId: target.externalId,
+    members,
+    lastModified: causation.time,
+  };
   return { state, events, added };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '#roster/testkit';
 import { largeGroup, memberId, PATCH_OP } from '../../testing/large-groups.js';
 import type { ScimGroup } from '../resource/scim-resource.js';
-import { applyGroupPatch } from './apply-group-patch.js';
+import { applyGroupPatch, patchNamedMembers } from './apply-group-patch.js';
 import { applyPatch } from './apply-patch.js';
 
 type Outcome = { resource: ScimGroup; changed: boolean } | { error: string };
@@ -17,6 +17,15 @@ function outcome(run: () => { resource: ScimGroup; changed: boolean }): Outcome 
 }
 
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
+
+/** patchNamedMembers of a patch that applies, when it can work on the named members alone. */
+function membersChangeOf(group: ScimGroup, request: unknown) {
+  try {
+    return patchNamedMembers(group, request);
+  } catch {
+    return undefined;
+  }
+}
 const group = (ids: number[]) => largeGroup(ids.map((index) => ({ value: memberId(index) })));
 
 /** A random membership operation of the shapes Entra ID and Okta send, plus some that can touch unnamed members. */
@@ -50,6 +59,13 @@ describe('applyGroupPatch: applyPatch at the cost of the members a request names
       const current = group(Array.from({ length: Math.floor(random() * 30) }, () => Math.floor(random() * 40)).filter((v, i, all) => all.indexOf(v) === i));
       const request = patch(...Array.from({ length: 1 + Math.floor(random() * 3) }, () => randomOperation(random)));
       expect(outcome(() => applyGroupPatch(current, request)), JSON.stringify(request)).toEqual(outcome(() => applyPatch('Group', current, request)));
+      const change = membersChangeOf(current, request);
+      if (change) {
+        const before = (current.members ?? []).map((member) => member.value);
+        const left = new Set(change.removed);
+        expect([...before.filter((id) => !left.has(id)), ...change.added]).toEqual(applyPatch('Group', current, request).resource.members?.map((m) => m.value) ?? []);
+        expect(change.added.every((id) => !before.includes(id)) && change.removed.every((id) => before.includes(id))).toBe(true);
+      }
     }
   });
 
@@ -60,6 +76,8 @@ describe('applyGroupPatch: applyPatch at the cost of the members a request names
     expect(result.changed).toBe(true);
     expect(result.resource.members!.map((member) => member.value)).toEqual([...everyone.members!.map((member) => member.value), memberId(5_000)]);
     expect(result).toEqual(applyPatch('Group', everyone, request));
+    expect(patchNamedMembers(everyone, request)).toMatchObject({ added: [memberId(5_000)], removed: [] });
+    expect(patchNamedMembers(everyone, request)!.resource.members).toEqual([{ value: memberId(4_999) }, { value: memberId(5_000) }]);
   });
 
   it('refuses what applyPatch refuses, with the same error', () => {

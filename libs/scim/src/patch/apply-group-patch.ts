@@ -9,35 +9,64 @@ import { parsePatchRequest, type PatchOperation } from './patch-request.js';
  * applyPatch for a Group, at a cost that follows the request rather than the group. IdPs push a big group's
  * members in batches of 100 or so; applying each batch to all 5,000 current members (copy, checks, comparison)
  * made every batch cost as much as the group is large. When every operation affects only the members it names by
- * id, the patch is applied to those of them that are members now, and the untouched rest is put back around the
- * result: same resource, same `changed`, same errors as applyPatch on the whole group.
+ * id, the patch is applied to those of them that are members now (patchNamedMembers), and the untouched rest is
+ * put back around the result: same resource, same `changed`, same errors as applyPatch on the whole group.
  */
 export function applyGroupPatch(group: ScimGroup, request: unknown): PatchResult<ScimGroup> {
-  const named = membersNamedBy(request);
-  if (!named) return applyPatch('Group', group, request);
-  const members = group.members ?? [];
+  const patch = patchNamedMembers(group, request);
+  if (!patch) return applyPatch('Group', group, request);
+  const left = new Set(patch.removed);
+  const members = [...(group.members ?? []).filter((member) => !left.has(member.value)), ...patch.joined];
+  return { resource: withMembers(patch.resource, members), changed: patch.changed };
+}
+
+/** A group PATCH applied to the members it names only. */
+export type NamedMembersPatch = {
+  /** The group with its other attributes patched, and as members only the named ones that are members after. */
+  readonly resource: ScimGroup;
+  readonly changed: boolean;
+  /** The ids that joined, in the order applyPatch appends them, and the member objects it appends. */
+  readonly added: string[];
+  readonly joined: GroupMember[];
+  /** The ids that left. */
+  readonly removed: string[];
+};
+
+/**
+ * The outcome of a group PATCH as who joins and who leaves, found without a pass over the untouched members
+ * beyond picking out the named ones; undefined when the request can reach members it does not name (see
+ * memberIdsNamedBy), for which only applyPatch on the whole group will do.
+ */
+export function patchNamedMembers(group: ScimGroup, request: unknown): NamedMembersPatch | undefined {
+  const ids = memberIdsNamedBy(request);
+  if (!ids) return undefined;
+  const named = new Set(ids.map((id) => id.toLowerCase()));
   // Ignoring case only widens the part handed to applyPatch, which is always safe; narrowing it never is.
-  const touched = members.filter((member) => named.has(member.value.toLowerCase()));
+  const touched = (group.members ?? []).filter((member) => named.has(member.value.toLowerCase()));
   const patched = applyPatch('Group', withMembers(group, touched), request);
   const after = patched.resource.members ?? [];
   const remaining = new Set(after.map((member) => member.value));
   const handedOver = new Set(touched.map((member) => member.value));
   // A current member equal to an id the request names was handed over, so what applyPatch added is what it
   // returned beyond those.
-  const merged = [
-    ...members.filter((member) => !handedOver.has(member.value) || remaining.has(member.value)),
-    ...after.filter((member) => !handedOver.has(member.value)),
-  ];
-  return { resource: withMembers(patched.resource, merged), changed: patched.changed };
+  const joined = after.filter((member) => !handedOver.has(member.value));
+  return {
+    resource: patched.resource,
+    changed: patched.changed,
+    added: joined.map((member) => member.value),
+    joined,
+    removed: touched.filter((member) => !remaining.has(member.value)).map((member) => member.value),
+  };
 }
 
 /**
- * The member ids (lowercased) the request names, when members it does not name cannot be affected; undefined
- * when they can (a replace or removal of all members, a filter other than `value eq "<id>"`, members inside a
+ * The member ids a group PATCH names (as sent), when members it does not name cannot be affected; undefined when
+ * they can (a replace or removal of all members, a filter other than `value eq "<id>"`, members inside a
  * path-less value), when one id is both removed and added (applyPatch moves it to the end of the list), or when
- * the request is one applyPatch will refuse, which it then does with its own error.
+ * the request is one applyPatch will refuse, which it then does with its own error. Only these members can join
+ * or leave, so a caller can look them up before it reads the group.
  */
-function membersNamedBy(request: unknown): Set<string> | undefined {
+export function memberIdsNamedBy(request: unknown): string[] | undefined {
   let operations: PatchOperation[];
   try {
     operations = parsePatchRequest(request);
@@ -46,13 +75,15 @@ function membersNamedBy(request: unknown): Set<string> | undefined {
   }
   const removed = new Set<string>();
   const added = new Set<string>();
+  const named: string[] = [];
   for (const operation of operations) {
     const ids = idsNamedBy(operation);
     if (!ids) return undefined;
     for (const id of ids) (operation.op === 'remove' ? removed : added).add(id.toLowerCase());
+    named.push(...ids);
   }
   for (const id of removed) if (added.has(id)) return undefined;
-  return new Set([...removed, ...added]);
+  return named;
 }
 
 function idsNamedBy(operation: PatchOperation): string[] | undefined {

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type pg from 'pg';
-import { applyGroupPatch, GROUP_SCHEMA_URN, type ScimGroup } from '#roster/scim';
+import { applyPatch, GROUP_SCHEMA_URN, memberIdsNamedBy, patchNamedMembers, type ScimGroup } from '#roster/scim';
 import { AggregateStore } from '#roster/write-model';
 import { PG_POOL } from '../directory.tokens.js';
-import { groupTargetOf, modifyGroup, type ModifiedGroup } from '../group-modification.js';
+import { groupTargetOf, liveUsers, modifyGroup, type ModifiedGroup } from '../group-modification.js';
 import { PatchGroupCommand } from './patch-group.command.js';
 
 @CommandHandler(PatchGroupCommand)
@@ -14,8 +14,14 @@ export class PatchGroupHandler implements ICommandHandler<PatchGroupCommand, Mod
     private readonly store: AggregateStore,
   ) {}
 
-  execute({ target, body, actor, correlationId }: PatchGroupCommand): Promise<ModifiedGroup> {
-    return modifyGroup(this.pool, this.store, target, { actor, correlationId, time: new Date().toISOString() }, ({ state }) => {
+  async execute({ target, body, actor, correlationId }: PatchGroupCommand): Promise<ModifiedGroup> {
+    const time = new Date().toISOString();
+    // Which of the members a batch names are users is looked up before the group is locked, where concurrent
+    // batches of one group wait for each other. (Checked under the lock, a user deleted meanwhile is no more
+    // excluded: user rows are not locked either way.)
+    const named = memberIdsNamedBy(body);
+    const live = named && (await liveUsers(this.pool, target.tailnetId, named));
+    return modifyGroup(this.pool, this.store, target, { actor, correlationId, time }, ({ state }) => {
       const current: ScimGroup = {
         schemas: [GROUP_SCHEMA_URN],
         id: target.groupId,
@@ -23,7 +29,10 @@ export class PatchGroupHandler implements ICommandHandler<PatchGroupCommand, Mod
         ...(state.externalId === null ? {} : { externalId: state.externalId }),
         ...(state.members.length > 0 ? { members: state.members.map((value) => ({ value })) } : {}),
       };
-      return groupTargetOf(applyGroupPatch(current, body).resource);
+      const patch = live && patchNamedMembers(current, body);
+      if (!patch) return groupTargetOf(applyPatch('Group', current, body).resource);
+      const { resource, added, removed } = patch;
+      return { displayName: resource.displayName, externalId: resource.externalId ?? null, added, removed, live };
     });
   }
 }
