@@ -25,9 +25,9 @@ export type NodesFigures = {
 };
 
 /**
- * Issue 4's figures on a tailnet of 200,000 nodes across 20,000 users, every service running: the sweep that
- * records 10,000 newly expired keys, a 50-node user's suspension reaching the node list after the SCIM 200, and
- * `expiring before` lists.
+ * Issue 4's figures on a tailnet of 200,000 nodes across 20,000 users, with the services they involve running:
+ * the sweep that records 10,000 newly expired keys, a 50-node user's suspension reaching the node list after the
+ * SCIM 200, and `expiring before` lists.
  *
  * Users are provisioned through SCIM. The 200,000 registrations are a fixture: the same domain function and the
  * same write-side rows (aggregate, address claim, outbox event) as `POST /devices`, inserted 5,000 per statement,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import hdr, { type Histogram } from 'hdr-histogram-js';
-import type { Stack } from '#roster/testkit';
+import type { ServiceName, Stack } from '#roster/testkit';
 import { runLoad, send, type BenchRequest, type LoadResult } from './http-load.js';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -60,11 +60,16 @@ type Tally = { histogram: Histogram; count: number; errors: number };
 
 export type FilterRow = LoadResult & { matches: string };
 
-export type ScimCycleFigures = {
+export type ProvisioningCycleFigures = {
   phases: Record<string, LoadResult>;
   overall: { operations: number; errors: number; seconds: number; perSecond: number };
   gatewayCpuMsPerOperation: number;
   gatewayCoresUsed: number;
+};
+
+export type ScimCycleFigures = ProvisioningCycleFigures & {
+  /** The same cycle again, on a new tailnet, once every service but `scimServices` has been stopped. */
+  scimServicesOnly: ProvisioningCycleFigures;
   seeding: LoadResult & { catchUpSeconds: number };
   /** Each filter at concurrency 8 (the workload's), then one at a time: latency without queueing behind others. */
   filters: Record<string, FilterRow>;
@@ -76,14 +81,16 @@ export type ScimCycleFigures = {
  * create → members in batches, including one 5,000-member group; 10% deactivated; 5% deleted), the gateway's CPU per
  * operation, and filter latency on every Entra attribute with 100,000 users in the tailnet.
  */
-export async function runScimCycleBench(stack: Stack): Promise<ScimCycleFigures> {
-  const cycle = await runProvisioningCycle(stack);
+export async function runScimCycleBench(stack: Stack, scimServices: ServiceName[]): Promise<ScimCycleFigures> {
+  const cycle = await runProvisioningCycle(stack, 'bench-entra-cycle');
   const { seeding, filters, filtersOneAtATime } = await runFilterBench(stack);
-  return { ...cycle, seeding, filters, filtersOneAtATime };
+  for (const service of stack.services.keys()) if (!scimServices.includes(service)) await stack.stopService(service);
+  const scimServicesOnly = await runProvisioningCycle(stack, 'bench-entra-cycle-scim-services');
+  return { ...cycle, scimServicesOnly, seeding, filters, filtersOneAtATime };
 }
 
-async function runProvisioningCycle(stack: Stack) {
-  const tailnet = await stack.createTailnet('bench-entra-cycle');
+async function runProvisioningCycle(stack: Stack, tailnetName: string): Promise<ProvisioningCycleFigures> {
+  const tailnet = await stack.createTailnet(tailnetName);
   const headers = entraHeaders(tailnet.token);
   const people = Array.from({ length: USERS }, (_, index) => HARD_NAMED_PEOPLE[index] ?? generatedPerson(index));
   const userIds: (string | undefined)[] = new Array(USERS);

@@ -18,6 +18,9 @@ export type ServiceName = 'scim-gateway' | 'directory-projector' | 'node-expiry-
 
 const DEFAULT_SERVICES: ServiceName[] = ['scim-gateway', 'directory-projector'];
 
+/** Every deployable Roster service (the subscriber example is a downstream team's, not ours). */
+export const ROSTER_SERVICES: ServiceName[] = ['scim-gateway', 'directory-projector', 'node-expiry-projector', 'acl-projector', 'membership-projector'];
+
 type RunningService = { child: ChildProcess; port: number; output: string[] };
 
 /**
