@@ -1,5 +1,5 @@
-import { applyGroupPatch } from '../src/patch/apply-group-patch.js';
 import { applyPatch } from '../src/patch/apply-patch.js';
+import { patchNamedMembers } from '../src/patch/patch-named-members.js';
 import { largeGroup, memberAdditions, members, MEMBER_COUNT, PATCH_OP } from '../testing/large-groups.js';
 
 /**
@@ -39,6 +39,6 @@ export function runPatchBench(): Record<string, number> {
     [`remove ${MEMBER_COUNT} (Entra legacy form), ms CPU`]: cheapestRunMs(() => applyPatch('Group', big, legacyRemove)),
     [`${MEMBER_COUNT} filtered removes in one PATCH, ms CPU`]: cheapestRunMs(() => applyPatch('Group', big, removals(MEMBER_COUNT))),
     [`add 100 to ${MEMBER_COUNT}-member group (applyPatch), ms CPU`]: cheapestRunMs(() => applyPatch('Group', full, batchOf100)),
-    [`add 100 to ${MEMBER_COUNT}-member group (applyGroupPatch), ms CPU`]: cheapestRunMs(() => applyGroupPatch(full, batchOf100)),
+    [`add 100 to ${MEMBER_COUNT}-member group (patchNamedMembers), ms CPU`]: cheapestRunMs(() => patchNamedMembers(full, batchOf100)),
   };
 }

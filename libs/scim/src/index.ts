@@ -71,6 +71,6 @@ export { sortExpression } from './filter/sort-by.js';
 export { compileValuePredicate, type ValuePredicate } from './filter/value-filter-predicate.js';
 
 export { applyPatch, type PatchResult } from './patch/apply-patch.js';
-export { applyGroupPatch, memberIdsNamedBy, patchNamedMembers, type NamedMembersPatch } from './patch/apply-group-patch.js';
+export { memberIdsNamedBy, patchNamedMembers, type NamedMembersPatch } from './patch/patch-named-members.js';
 export { parsePatchPath, type PatchPath } from './patch/patch-path.js';
 export { parsePatchRequest, type PatchOperation, type PatchOperationType } from './patch/patch-request.js';

@@ -1,24 +1,9 @@
 import { isPlainObject } from '../resource/attribute-value-coercion.js';
 import type { GroupMember, ScimGroup } from '../resource/scim-resource.js';
 import { resolveAttributePath } from '../schema/attribute-path-resolver.js';
-import { applyPatch, type PatchResult } from './apply-patch.js';
+import { applyPatch } from './apply-patch.js';
 import { parsePatchPath } from './patch-path.js';
 import { parsePatchRequest, type PatchOperation } from './patch-request.js';
-
-/**
- * applyPatch for a Group, at a cost that follows the request rather than the group. IdPs push a big group's
- * members in batches of 100 or so; applying each batch to all 5,000 current members (copy, checks, comparison)
- * made every batch cost as much as the group is large. When every operation affects only the members it names by
- * id, the patch is applied to those of them that are members now (patchNamedMembers), and the untouched rest is
- * put back around the result: same resource, same `changed`, same errors as applyPatch on the whole group.
- */
-export function applyGroupPatch(group: ScimGroup, request: unknown): PatchResult<ScimGroup> {
-  const patch = patchNamedMembers(group, request);
-  if (!patch) return applyPatch('Group', group, request);
-  const left = new Set(patch.removed);
-  const members = [...(group.members ?? []).filter((member) => !left.has(member.value)), ...patch.joined];
-  return { resource: withMembers(patch.resource, members), changed: patch.changed };
-}
 
 /** A group PATCH applied to the members it names only. */
 export type NamedMembersPatch = {
@@ -33,9 +18,13 @@ export type NamedMembersPatch = {
 };
 
 /**
- * The outcome of a group PATCH as who joins and who leaves, found without a pass over the untouched members
- * beyond picking out the named ones; undefined when the request can reach members it does not name (see
- * memberIdsNamedBy), for which only applyPatch on the whole group will do.
+ * applyPatch for a Group, at a cost that follows the request rather than the group. IdPs push a big group's
+ * members in batches of 100 or so; applying each batch to all 5,000 current members (copy, checks, comparison)
+ * made every batch cost as much as the group is large. When every operation affects only the members it names by
+ * id, the patch is applied to those of them that are members now, and the outcome is who joins and who leaves:
+ * the untouched members with the joined appended and the removed taken out is what applyPatch on the whole group
+ * gives, with the same `changed` and the same errors. Undefined when the request can reach members it does not
+ * name (see memberIdsNamedBy), for which only applyPatch on the whole group will do.
  */
 export function patchNamedMembers(group: ScimGroup, request: unknown): NamedMembersPatch | undefined {
   const ids = memberIdsNamedBy(request);

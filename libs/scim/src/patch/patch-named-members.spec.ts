@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '#roster/testkit';
 import { largeGroup, memberId, PATCH_OP } from '../../testing/large-groups.js';
 import type { ScimGroup } from '../resource/scim-resource.js';
-import { applyGroupPatch, patchNamedMembers } from './apply-group-patch.js';
+import { patchNamedMembers } from './patch-named-members.js';
 import { applyPatch } from './apply-patch.js';
 
 type Outcome = { resource: ScimGroup; changed: boolean } | { error: string };
@@ -17,6 +17,16 @@ function outcome(run: () => { resource: ScimGroup; changed: boolean }): Outcome 
 }
 
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
+
+/** The whole group after a patch, from patchNamedMembers where it applies, else from applyPatch. */
+function applyGroupPatch(group: ScimGroup, request: unknown): { resource: ScimGroup; changed: boolean } {
+  const named = patchNamedMembers(group, request);
+  if (!named) return applyPatch('Group', group, request);
+  const left = new Set(named.removed);
+  const members = [...(group.members ?? []).filter((member) => !left.has(member.value)), ...named.joined];
+  const { members: _subset, ...rest } = named.resource;
+  return { resource: members.length > 0 ? { ...rest, members } : rest, changed: named.changed };
+}
 
 /** patchNamedMembers of a patch that applies, when it can work on the named members alone. */
 function membersChangeOf(group: ScimGroup, request: unknown) {
@@ -52,7 +62,7 @@ function randomOperation(random: () => number): unknown {
   return shapes[Math.floor(random() * shapes.length)]();
 }
 
-describe('applyGroupPatch: applyPatch at the cost of the members a request names', () => {
+describe('patchNamedMembers: applyPatch at the cost of the members a request names', () => {
   it('gives what applyPatch gives on the whole group, for random membership patches of random groups', () => {
     const random = seededRandom(20261123);
     for (let run = 0; run < 2_000; run++) {
