@@ -6,6 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { decodeEvent, topicsFor, type LoggedEvent } from '#roster/events';
 import { findRepoRoot } from '#roster/platform';
+import { dropDatabase } from './drop-database.js';
 import { freePort } from './ports.js';
 import { ScimClient } from './scim-client.js';
 
@@ -222,7 +223,7 @@ export class Stack {
     url.pathname = '/postgres';
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+    await dropDatabase(client, name).catch(() => undefined);
     await client.end();
   }
 }
