@@ -1,7 +1,6 @@
-import http from 'node:http';
 import hdr from 'hdr-histogram-js';
 import { oktaUser, type Stack } from '#roster/testkit';
-import { runLoad, send, type LoadResult } from './http-load.js';
+import { LoadClient, runLoad, type LoadResult } from './http-load.js';
 
 export type FoundationFigures = {
   createC1: LoadResult;
@@ -32,17 +31,16 @@ export async function runFoundationBench(stack: Stack): Promise<FoundationFigure
   const createC1 = await runLoad({ baseUrl: scimUrl, concurrency: 1, total: 1_000, request: createRequest('c1'), check: created });
   const createC32 = await runLoad({ baseUrl: scimUrl, concurrency: 32, total: 8_000, request: createRequest('c32'), check: created });
 
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+  const client = new LoadClient(scimUrl, 2);
   const visible = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
-  const base = new URL(scimUrl);
   const samples = 500;
   for (let i = 0; i < samples; i++) {
     const userName = `visible.${i}@example.com`;
-    const response = await send(agent, base, { method: 'POST', path: '/Users', body: oktaUser(userName), headers: auth });
+    const response = await client.send({ method: 'POST', path: '/Users', body: oktaUser(userName), headers: auth });
     if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.body}`);
     const acknowledged = process.hrtime.bigint();
     for (;;) {
-      const found = await send(agent, base, {
+      const found = await client.send({
         method: 'GET',
         path: `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`,
         headers: auth,
@@ -51,7 +49,7 @@ export async function runFoundationBench(stack: Stack): Promise<FoundationFigure
     }
     visible.recordValue(Number((process.hrtime.bigint() - acknowledged) / 1000n));
   }
-  agent.destroy();
+  await client.close();
   return {
     createC1,
     createC32,

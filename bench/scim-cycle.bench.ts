@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import hdr, { type Histogram } from 'hdr-histogram-js';
 import type { ServiceName, Stack } from '#roster/testkit';
-import { runLoad, send, type BenchRequest, type LoadResult } from './http-load.js';
+import { LoadClient, runLoad, type BenchRequest, type LoadResult } from './http-load.js';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -63,7 +62,11 @@ export type FilterRow = LoadResult & { matches: string };
 export type ProvisioningCycleFigures = {
   phases: Record<string, LoadResult>;
   overall: { operations: number; errors: number; seconds: number; perSecond: number };
-  gatewayCpuMsPerOperation: number;
+  /**
+   * CPU per SCIM operation (ms), by process: each running Roster service, this load generator, PostgreSQL and
+   * Kafka when they run on this machine, and the rest of the machine (from /proc/stat).
+   */
+  cpuMsPerOperation: Record<string, number>;
   gatewayCoresUsed: number;
 };
 
@@ -89,14 +92,12 @@ export async function runScimCycleBench(stack: Stack, scimServices: ServiceName[
   return { ...cycle, scimServicesOnly, seeding, filters, filtersOneAtATime };
 }
 
-async function runProvisioningCycle(stack: Stack, tailnetName: string): Promise<ProvisioningCycleFigures> {
+export async function runProvisioningCycle(stack: Stack, tailnetName: string): Promise<ProvisioningCycleFigures> {
   const tailnet = await stack.createTailnet(tailnetName);
   const headers = entraHeaders(tailnet.token);
   const people = Array.from({ length: USERS }, (_, index) => HARD_NAMED_PEOPLE[index] ?? generatedPerson(index));
   const userIds: (string | undefined)[] = new Array(USERS);
-  const gatewayPid = stack.services.get('scim-gateway')!.child.pid!;
-
-  const cpuBefore = cpuMsOf(gatewayPid);
+  const cpuBefore = cpuSnapshot();
   const started = process.hrtime.bigint();
   const users = await runSequences({
     baseUrl: tailnet.scimUrl,
@@ -111,7 +112,7 @@ async function runProvisioningCycle(stack: Stack, tailnetName: string): Promise<
   const deactivate = await patchUsers(tailnet.scimUrl, headers, userIds.filter((_, index) => index % 10 === 1), deactivation());
   const remove = await deleteUsers(tailnet.scimUrl, headers, userIds.filter((_, index) => index % 20 === 2));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuMs = cpuMsOf(gatewayPid) - cpuBefore;
+  const cpuMs = cpuSpentSince(cpuBefore, stack);
 
   const phases: Record<string, LoadResult> = {
     'users: filter userName eq (0 found)': users.filter,
@@ -130,8 +131,8 @@ async function runProvisioningCycle(stack: Stack, tailnetName: string): Promise<
   return {
     phases,
     overall: { operations, errors, seconds, perSecond: operations / seconds },
-    gatewayCpuMsPerOperation: cpuMs / operations,
-    gatewayCoresUsed: cpuMs / 1000 / seconds,
+    cpuMsPerOperation: Object.fromEntries(Object.entries(cpuMs).map(([process, ms]) => [process, ms / operations])),
+    gatewayCoresUsed: cpuMs['scim-gateway'] / 1000 / seconds,
   };
 }
 
@@ -301,16 +302,16 @@ async function timeFilter(
 
 /** Polls a filter for the last seeded user: reads wait for the projector, and answer 503 while it is far behind. */
 async function waitUntilFindable(scimUrl: string, headers: Record<string, string>, userName: string) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const client = new LoadClient(scimUrl, 1);
   const started = Date.now();
   try {
     while (Date.now() - started < CATCH_UP_TIMEOUT_MS) {
-      const found = await send(agent, new URL(scimUrl), { method: 'GET', path: usersFiltered(`userName eq "${userName}"`), headers });
+      const found = await client.send({ method: 'GET', path: usersFiltered(`userName eq "${userName}"`), headers });
       if (listing(1)(found.status, found.body)) return (Date.now() - started) / 1000;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } finally {
-    agent.destroy();
+    await client.close();
   }
   throw new Error(`${userName} was not findable ${CATCH_UP_TIMEOUT_MS / 1000} s after seeding`);
 }
@@ -328,13 +329,12 @@ async function runSequences<Kind extends string>(options: {
   sequence: (index: number, call: Call<Kind>) => Promise<void>;
 }): Promise<Record<Kind, LoadResult>> {
   const { total, sequence, concurrency = CONCURRENCY } = options;
-  const url = new URL(options.baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const client = new LoadClient(options.baseUrl, concurrency);
   const tallies = new Map(options.kinds.map((kind) => [kind, newTally()]));
   const call: Call<Kind> = async (kind, spec, expected) => {
     const tally = tallies.get(kind)!;
     const t0 = process.hrtime.bigint();
-    const { status, body } = await send(agent, url, spec).catch(() => ({ status: 0, body: '' }));
+    const { status, body } = await client.send(spec);
     tally.histogram.recordValue(Number((process.hrtime.bigint() - t0) / 1000n));
     tally.count++;
     const ok = expected(status, body);
@@ -348,7 +348,7 @@ async function runSequences<Kind extends string>(options: {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
+  await client.close();
   return Object.fromEntries([...tallies].map(([kind, tally]) => [kind, resultOf(tally, seconds)])) as Record<Kind, LoadResult>;
 }
 
@@ -374,12 +374,61 @@ function failedPhase(count: number): LoadResult {
   return { count, errors: count, seconds: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
 }
 
-/** utime + stime of a process from /proc/<pid>/stat (fields 14 and 15), in ms at 100 clock ticks per second. */
-function cpuMsOf(pid: number): number {
+type CpuSnapshot = { processes: Map<number, ProcessCpu>; loadGenerator: NodeJS.CpuUsage; machineBusyMs: number };
+type ProcessCpu = { command: string; ms: number };
+
+/** Processes by the name a reader of the figures knows them by; the rest of the machine is summed as one. */
+const KNOWN_COMMANDS: Record<string, string> = { postgres: 'PostgreSQL', java: 'Kafka (JVM)' };
+
+function cpuSnapshot(): CpuSnapshot {
+  return { processes: processCpu(), loadGenerator: process.cpuUsage(), machineBusyMs: machineBusyMs() };
+}
+
+/**
+ * CPU ms since `before`: per Roster service, this load generator, PostgreSQL and Kafka where they run on this
+ * machine (a process that exited in between is not counted), and the rest of the machine.
+ */
+function cpuSpentSince(before: CpuSnapshot, stack: Stack): Record<string, number> {
+  const serviceByPid = new Map([...stack.services].map(([name, service]) => [service.child.pid!, name as string]));
+  const spent: Record<string, number> = Object.fromEntries([...stack.services.keys()].map((name) => [name, 0]));
+  for (const [pid, { command, ms }] of processCpu()) {
+    const label = serviceByPid.get(pid) ?? KNOWN_COMMANDS[command];
+    if (label === undefined || pid === process.pid) continue;
+    spent[label] = (spent[label] ?? 0) + ms - (before.processes.get(pid)?.ms ?? 0);
+  }
+  const loadGenerator = process.cpuUsage(before.loadGenerator);
+  spent['load generator'] = (loadGenerator.user + loadGenerator.system) / 1000;
+  const accounted = Object.values(spent).reduce((sum, ms) => sum + ms, 0);
+  spent['rest of the machine'] = Math.max(0, machineBusyMs() - before.machineBusyMs - accounted);
+  return spent;
+}
+
+function processCpu(): Map<number, ProcessCpu> {
+  const processes = new Map<number, ProcessCpu>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      processes.set(Number(entry), readProcessCpu(Number(entry)));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return processes;
+}
+
+/** Command name and utime + stime from /proc/<pid>/stat (fields 2, 14 and 15), in ms at 100 clock ticks per second. */
+function readProcessCpu(pid: number): ProcessCpu {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces, so count fields from after its closing parenthesis (field 3 on).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) * 10;
+  return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ms: (Number(fields[14 - 3]) + Number(fields[15 - 3])) * 10 };
+}
+
+/** Busy time of all cores (every /proc/stat cpu field but idle and iowait), in ms at 100 clock ticks per second. */
+function machineBusyMs(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) * 10;
 }
 
 const HARD_NAMED_PEOPLE: Person[] = [
