@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, EventType } from '#roster/events';
+import { upcastEventData, type EventEnvelope, type EventType, type LoggedEvent } from '#roster/events';
 
 export type HistoryEvent = { envelope: Omit<EventEnvelope, 'data'>; data: Record<string, unknown> };
 
 /**
  * A seeded, realistic provisioning history of one tailnet as log events: an initial sync (users, groups, members
- * pushed in PATCHes of up to 100), then daily churn — profile updates, deactivations and reactivations, small
- * membership changes, renames, departures and the odd deleted group. Written straight as events (a fixture for
+ * pushed in PATCHes of up to 100), then daily churn — profile updates, the odd changed login, deactivations and
+ * reactivations, small membership changes, group renames, departures and the odd deleted group. Written straight as events (a fixture for
  * benchmarks and projection tests; through SCIM it would take far too long), every one at schema version 1, as a
  * log recorded before GroupMemberAdded/Removed v2 holds them: one user per membership event. Readers see them
  * through upcastEventData, as decodeEvent hands them over.
@@ -85,7 +85,17 @@ export function* tailnetHistory(tailnetId: string, events: number, seed: number)
   }
   while (produced < events) {
     const roll = random();
-    if (roll < 0.3) {
+    if (roll < 0.01) {
+      // A changed login (a married name, a new domain): userName and the work email move together.
+      const user = pick(users);
+      user.userName = `renamed.${user.userName}`;
+      yield event('UserUpdated', 'User', user.id, {
+        userId: user.id,
+        userName: user.userName,
+        changed: ['emails', 'userName'],
+        attributes: attributes(user.userName, user.active, 'Engineer'),
+      });
+    } else if (roll < 0.3) {
       const user = pick(users);
       yield event('UserUpdated', 'User', user.id, {
         userId: user.id,
@@ -131,4 +141,21 @@ export function* tailnetHistory(tailnetId: string, events: number, seed: number)
       yield event('GroupDeleted', 'Group', group.id, { groupId: group.id, displayName: group.name });
     }
   }
+}
+
+/**
+ * Histories of several tailnets as one partition of the log would hold them: interleaved, each tailnet's own
+ * events in order, upcast as decodeEvent hands them over.
+ */
+export function loggedHistories(tailnets: number, eventsPerTailnet: number): LoggedEvent[] {
+  const events: LoggedEvent[] = [];
+  let position = 0n;
+  for (let seed = 1; seed <= tailnets; seed++) {
+    for (const { envelope, data } of tailnetHistory(randomUUID(), eventsPerTailnet, seed)) {
+      position++;
+      const upcast = upcastEventData(envelope.type, envelope.schemaVersion, data);
+      events.push({ ...envelope, data: upcast, position, partition: 0, offset: String(position) } as LoggedEvent);
+    }
+  }
+  return events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }

@@ -17,6 +17,14 @@ export type UserUpdatedData = {
   attributes: UserAttributes;
 };
 
+/**
+ * Whether a `UserUpdated` changed any of `attributes` (top-level names, as in `changed`). A projection keeping
+ * only some of a user's attributes skips the updates that leave them as they were.
+ */
+export function userUpdateChanged(data: UserUpdatedData, attributes: readonly string[]): boolean {
+  return attributes.some((attribute) => data.changed.includes(attribute));
+}
+
 /** The IdP deactivated the user (`active: false`): the user loses access. */
 export type UserSuspendedData = { userId: string; userName: string };
 

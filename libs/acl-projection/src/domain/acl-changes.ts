@@ -1,19 +1,20 @@
 import { loginEmailOf } from '#roster/acl';
-import type {
-  GroupCreatedData,
-  GroupDeletedData,
-  GroupMemberAddedData,
-  GroupMemberRemovedData,
-  GroupRenamedData,
-  LoggedEvent,
-  NodeAccessRevokedData,
-  NodeRegisteredData,
-  NodeTagsChangedData,
-  PolicyUpdatedData,
-  TailnetCreatedData,
-  UserAttributes,
-  UserCreatedData,
-  UserUpdatedData,
+import {
+  type GroupCreatedData,
+  type GroupDeletedData,
+  type GroupMemberAddedData,
+  type GroupMemberRemovedData,
+  type GroupRenamedData,
+  type LoggedEvent,
+  type NodeAccessRevokedData,
+  type NodeRegisteredData,
+  type NodeTagsChangedData,
+  type PolicyUpdatedData,
+  type TailnetCreatedData,
+  type UserAttributes,
+  type UserCreatedData,
+  type UserUpdatedData,
+  userUpdateChanged,
 } from '#roster/events';
 import type { GroupFact, GroupNameChange, MembershipFact, NodeFact, PolicyFact, UserFact } from './acl-facts.js';
 
@@ -32,9 +33,13 @@ export type AclChange =
 /** The record an event changes only part of, which the caller must look up first. */
 export type AclSubject = { kind: 'user' | 'node'; id: string };
 
+/** The attributes a user's login is derived from (loginOf); other updates leave the ACL as it was. */
+const LOGIN_ATTRIBUTES = ['userName', 'emails'];
+
 export function subjectOf(event: LoggedEvent): AclSubject | undefined {
   switch (event.type) {
     case 'UserUpdated':
+      return userUpdateChanged(event.data as UserUpdatedData, LOGIN_ATTRIBUTES) ? { kind: 'user', id: event.aggregateId } : undefined;
     case 'UserSuspended':
     case 'UserReactivated':
       return { kind: 'user', id: event.aggregateId };
@@ -65,8 +70,9 @@ export function aclChangesOf(event: LoggedEvent, current: UserFact | NodeFact | 
     }
     case 'UserUpdated': {
       const user = current as UserFact | undefined;
-      const { userId, userName, attributes } = event.data as UserUpdatedData;
-      return user ? [{ kind: 'user', fact: { ...user, login: loginOf(userId, userName, attributes) } }] : [];
+      const data = event.data as UserUpdatedData;
+      if (!user || !userUpdateChanged(data, LOGIN_ATTRIBUTES)) return [];
+      return [{ kind: 'user', fact: { ...user, login: loginOf(data.userId, data.userName, data.attributes) } }];
     }
     case 'UserSuspended':
     case 'UserReactivated': {

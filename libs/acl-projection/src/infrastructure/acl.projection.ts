@@ -28,6 +28,7 @@ export class AclProjection implements Projection {
   }
 
   async apply(client: PoolClient, events: LoggedEvent[]): Promise<void> {
+    const users = new Map<string, PendingUser>();
     let start = 0;
     while (start < events.length) {
       // A run of membership events (Entra's batches of one big group) is one statement.
@@ -37,12 +38,14 @@ export class AclProjection implements Projection {
         while (end < events.length && events[end].type === type && events[end].tailnetId === events[start].tailnetId) end++;
         const run = events.slice(start, end);
         const memberships = run.flatMap((event) => membershipsOf(event.data as GroupMemberAddedData));
+        await this.usersWritten(client, users);
         await this.membersChanged(client, events[start].tailnetId, memberships, type === 'GroupMemberAdded');
       } else {
-        await this.applyOne(client, events[start]);
+        await this.applyOne(client, events[start], users);
       }
       start = end;
     }
+    await this.usersWritten(client, users);
   }
 
   committed(events: LoggedEvent[]): void {
@@ -51,11 +54,26 @@ export class AclProjection implements Projection {
     this.applied(events);
   }
 
-  private async applyOne(client: PoolClient, event: LoggedEvent): Promise<void> {
+  /**
+   * User facts are held in `users` until something else is written, then saved in one statement: a sync cycle's
+   * run of new users costs one round trip, not one each. Later events of the batch read them from there.
+   */
+  private async applyOne(client: PoolClient, event: LoggedEvent, users: Map<string, PendingUser>): Promise<void> {
     const subject = subjectOf(event);
-    const current = subject === undefined ? undefined : await this.currentFact(client, event.tailnetId, subject.kind, subject.id);
+    const current =
+      subject === undefined
+        ? undefined
+        : (subject.kind === 'user' ? users.get(subject.id)?.fact : undefined) ?? (await this.currentFact(client, event.tailnetId, subject.kind, subject.id));
     let seq = 0;
-    for (const change of aclChangesOf(event, current)) await this.write(client, event, change, seq++);
+    for (const change of aclChangesOf(event, current)) {
+      if (change.kind === 'user') {
+        users.set(change.fact.userId, { tailnetId: event.tailnetId, fact: change.fact });
+      } else {
+        await this.usersWritten(client, users);
+        await this.write(client, event, change, seq);
+      }
+      seq++;
+    }
   }
 
   private async currentFact(client: PoolClient, tailnetId: string, kind: 'user' | 'node', id: string): Promise<UserFact | NodeFact | undefined> {
@@ -71,23 +89,33 @@ export class AclProjection implements Projection {
     return rows[0] && nodeFactOf(rows[0]);
   }
 
-  private async write(client: PoolClient, event: LoggedEvent, change: AclChange, seq: number): Promise<void> {
+  /** Saves the pending user facts (a deleted user's memberships go with them) and empties `users`. */
+  private async usersWritten(client: PoolClient, users: Map<string, PendingUser>): Promise<void> {
+    if (users.size === 0) return;
+    const pending = [...users.values()];
+    users.clear();
+    await client.query({
+      name: 'acl-users-upsert',
+      text: `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS u(tailnet_id, user_id, login, state)),
+                  memberships AS (
+                    DELETE FROM group_members m USING u WHERE m.tailnet_id = u.tailnet_id AND m.user_id = u.user_id AND u.state = 'deleted')
+             INSERT INTO users (tailnet_id, user_id, login, state) SELECT * FROM u
+             ON CONFLICT (tailnet_id, user_id) DO UPDATE SET login = EXCLUDED.login, state = EXCLUDED.state`,
+      values: [
+        pending.map((user) => user.tailnetId),
+        pending.map((user) => user.fact.userId),
+        pending.map((user) => user.fact.login),
+        pending.map((user) => user.fact.state),
+      ],
+    });
+  }
+
+  private async write(client: PoolClient, event: LoggedEvent, change: Exclude<AclChange, { kind: 'user' }>, seq: number): Promise<void> {
     const tailnetId = event.tailnetId;
     switch (change.kind) {
       case 'tailnet':
         await client.query('INSERT INTO tailnets (tailnet_id, domain) VALUES ($1, $2) ON CONFLICT (tailnet_id) DO UPDATE SET domain = EXCLUDED.domain', [tailnetId, change.domain]);
         return;
-      case 'user': {
-        const { userId, login, state } = change.fact;
-        await client.query({
-          name: 'acl-user-upsert',
-          text: `WITH memberships AS (DELETE FROM group_members WHERE tailnet_id = $1 AND user_id = $2 AND $4 = 'deleted')
-                 INSERT INTO users (tailnet_id, user_id, login, state) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (tailnet_id, user_id) DO UPDATE SET login = EXCLUDED.login, state = EXCLUDED.state`,
-          values: [tailnetId, userId, login, state],
-        });
-        return;
-      }
       case 'group':
         await client.query({
           name: 'acl-group-upsert',
@@ -150,6 +178,9 @@ export class AclProjection implements Projection {
     });
   }
 }
+
+/** A user fact not yet saved, by user id: the last one of a batch wins, as the events would have it. */
+type PendingUser = { tailnetId: string; fact: UserFact };
 
 type NodeRow = { node_id: string; owner_user_id: string | null; tags: string[]; ipv4: string; key_expired: boolean; owner_access: NodeFact['ownerAccess'] };
 

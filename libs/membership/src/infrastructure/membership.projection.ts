@@ -1,12 +1,18 @@
 import type { PoolClient } from 'pg';
 import type { MembershipEvent } from '#roster/contracts';
-import type { GroupMemberAddedData, LoggedEvent } from '#roster/events';
+import { userUpdateChanged, type GroupMemberAddedData, type LoggedEvent, type UserUpdatedData } from '#roster/events';
 import type { Projection, ProjectionContext } from '#roster/projector';
 import { MembershipLedger } from '../domain/membership-ledger.js';
 import { createMembershipTables, MEMBERSHIP_OUTBOX } from './membership-tables.js';
 
 const USER_EVENTS = new Set(['UserSuspended', 'UserReactivated', 'UserDeleted', 'UserUpdated']);
 const MEMBER_EVENTS = new Set(['GroupMemberAdded', 'GroupMemberRemoved']);
+
+/** Users are kept with their userName and state only: a `UserUpdated` matters when it changes the userName. */
+function concernsMembership(event: LoggedEvent): boolean {
+  if (event.type === 'UserUpdated') return userUpdateChanged(event.data as UserUpdatedData, ['userName']);
+  return event.aggregateType === 'User' || event.aggregateType === 'Group';
+}
 
 /**
  * Turns the internal log into the public membership feed. Each batch loads the state its events touch, derives
@@ -22,7 +28,7 @@ export class MembershipProjection implements Projection {
   }
 
   async apply(client: PoolClient, events: LoggedEvent[], { live }: ProjectionContext): Promise<void> {
-    const relevant = events.filter((event) => event.aggregateType === 'User' || event.aggregateType === 'Group');
+    const relevant = events.filter(concernsMembership);
     if (relevant.length === 0) return;
     const ledger = await this.load(client, relevant);
     const emitted: MembershipEvent[] = [];

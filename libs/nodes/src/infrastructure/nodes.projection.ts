@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { LoggedEvent, NodeRegisteredData, UserCreatedData, UserUpdatedData } from '#roster/events';
+import { userUpdateChanged, type LoggedEvent, type NodeRegisteredData, type UserCreatedData, type UserUpdatedData } from '#roster/events';
 import type { Projection, ProjectionContext } from '#roster/projector';
 import { accessStateSql, type NodeAccessState, type OwnerState } from '../domain/node-access.js';
 import { NODES_PROJECTION } from '../application/nodes-projection-name.js';
@@ -28,6 +28,14 @@ const NODE_FIELD_CHANGES: Partial<Record<LoggedEvent['type'], string>> = {
   NodeAccessRestored: ``,
 };
 
+const NODE_EVENTS = new Set<LoggedEvent['type']>(['NodeRegistered', 'NodeKeyExpired', 'NodeDeleted', ...(Object.keys(NODE_FIELD_CHANGES) as LoggedEvent['type'][])]);
+
+/** Owners are kept with their login and state only: a `UserUpdated` matters when it changes the userName. */
+function concernsNodes(event: LoggedEvent): boolean {
+  if (event.type === 'UserUpdated') return userUpdateChanged(event.data as UserUpdatedData, ['userName']);
+  return event.type === 'UserCreated' || OWNER_STATE_OF[event.type] !== undefined || NODE_EVENTS.has(event.type);
+}
+
 const ACCESS = accessStateSql({
   owner: 'n.owner_user_id',
   ownerState: 'o.state',
@@ -52,7 +60,9 @@ export class NodesProjection implements Projection {
     return createNodesTables(client);
   }
 
-  async apply(client: PoolClient, events: LoggedEvent[], { live }: ProjectionContext): Promise<void> {
+  async apply(client: PoolClient, batch: LoggedEvent[], { live }: ProjectionContext): Promise<void> {
+    // Dropping the rest first lets the users a sync cycle creates between its other writes form one run.
+    const events = batch.filter(concernsNodes);
     const changes: AccessChange[] = [];
     let start = 0;
     while (start < events.length) {
@@ -67,7 +77,7 @@ export class NodesProjection implements Projection {
     if (events.some((event) => EXPIRY_SCHEDULING_EVENTS.has(event.type))) this.onNodesChanged();
   }
 
-  /** Applies a run of events of one type; other types are not this projection's concern. */
+  /** Applies a run of events of one type (see concernsNodes). */
   private async applyRun(run: Run): Promise<void> {
     const type = run.events[0].type;
     if (type === 'UserCreated') await this.ownersCreated(run);
@@ -77,7 +87,6 @@ export class NodesProjection implements Projection {
     else if (type === 'NodeKeyExpired') await this.keysExpired(run);
     else if (type === 'NodeDeleted') for (const event of run.events) await this.nodeDeleted(run.client, event);
     else if (NODE_FIELD_CHANGES[type] !== undefined) for (const event of run.events) await this.nodeChanged(run.client, event, NODE_FIELD_CHANGES[type]);
-    else return;
     if (type.startsWith('Node')) await this.recordHistory(run.client, run.events);
   }
 
