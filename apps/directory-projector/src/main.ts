@@ -8,6 +8,8 @@ mainProjectorService({
   name: 'directory-projector',
   defaultPort: 8081,
   schema: 'directory',
+  // Every SCIM read waits for this projection (read-your-writes): it never lingers.
+  defaultLingerMs: 0,
   migrations,
   build: () => ({ projection: new DirectoryProjection() }),
 });

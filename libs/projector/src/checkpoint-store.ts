@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 
 export type Checkpoint = { nextOffset: bigint; lastPosition: bigint };
 
@@ -12,19 +12,23 @@ export const CHECKPOINT_TABLE_DDL = `
     PRIMARY KEY (topic, partition)
   )`;
 
-/** Locks and reads a partition's checkpoint; a second consumer of the same partition waits here instead of racing. */
-export async function lockCheckpoint(client: PoolClient, topic: string, partition: number): Promise<Checkpoint> {
-  // An upsert that touches the row both creates a missing checkpoint and takes its row lock, in one round trip.
-  const { rows } = await client.query<{ next_offset: string; last_position: string }>({
-    name: 'checkpoint-lock',
-    text: `INSERT INTO projector_checkpoints (topic, partition, next_offset, last_position) VALUES ($1, $2, 0, 0)
-           ON CONFLICT (topic, partition) DO UPDATE SET topic = EXCLUDED.topic
-           RETURNING next_offset, last_position`,
-    values: [topic, partition],
-  });
-  return { nextOffset: BigInt(rows[0].next_offset), lastPosition: BigInt(rows[0].last_position) };
+/**
+ * Opens a batch's transaction in one round trip: BEGIN, the session settings, and the partition's checkpoint,
+ * locked, so a second consumer of the same partition waits here instead of racing. An upsert that touches the
+ * row both creates a missing checkpoint and takes its row lock. Sent as one simple-protocol query, so its
+ * values are literals: `settings` must be trusted SQL, the topic is escaped, the partition checked.
+ */
+export async function beginWithCheckpoint(client: PoolClient, settings: string, topic: string, partition: number): Promise<Checkpoint> {
+  if (!Number.isInteger(partition)) throw new Error(`invalid partition ${partition}`);
+  const results = (await client.query(
+    `BEGIN; ${settings};
+     INSERT INTO projector_checkpoints (topic, partition, next_offset, last_position) VALUES (${client.escapeLiteral(topic)}, ${partition}, 0, 0)
+     ON CONFLICT (topic, partition) DO UPDATE SET topic = EXCLUDED.topic
+     RETURNING next_offset, last_position`,
+  )) as unknown as QueryResult<{ next_offset: string; last_position: string }>[];
+  const [row] = results[results.length - 1].rows;
+  return { nextOffset: BigInt(row.next_offset), lastPosition: BigInt(row.last_position) };
 }
-
 
 export async function readCheckpoints(client: PoolClient, topic: string): Promise<Map<number, bigint>> {
   const { rows } = await client.query<{ partition: number; next_offset: string }>(

@@ -1,9 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeEvent, type LoggedEvent } from '#roster/events';
 import { inTransaction } from '#roster/platform';
-import { CHECKPOINT_TABLE_DDL, lockCheckpoint, readCheckpoints } from './checkpoint-store.js';
+import { beginWithCheckpoint, CHECKPOINT_TABLE_DDL, readCheckpoints, type Checkpoint } from './checkpoint-store.js';
 import { PROJECTION_APPLIED_CHANNEL, type Projection } from './projection.js';
 
 const LAG_REFRESH_MS = 2_000;
@@ -11,6 +12,9 @@ const LAG_REFRESH_MS = 2_000;
 // Autovacuum would do it, but cannot be relied on (this machine's PostgreSQL runs with it off).
 const VACUUM_AFTER_EVENTS = 5_000;
 const VACUUM_AT_MOST_EVERY_MS = 30_000;
+
+/** A batch at least this large, arriving with the projector caught up, means the log is busy (see `lingerMs`). */
+const BUSY_BATCH_EVENTS = 8;
 
 /** What rebuilds (`roster replay`, the replay benchmark) run with: one partition per consumer slot of a 6-partition log. */
 export const REPLAY_PARTITIONS_CONCURRENTLY = 6;
@@ -38,6 +42,13 @@ export type ProjectorRuntimeOptions = {
    * and partitions never share rows (a tailnet lives on one partition).
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * How long to wait before fetching again after a busy batch (default 0: never wait). Each batch costs a
+   * fetch and a transaction whatever its size, so while the log is busy (an IdP's sync cycle) fewer, fuller
+   * batches save this process, PostgreSQL and Kafka work, at the price of up to this much freshness. A lone
+   * change is never delayed, nor is catching up. Only for projections no read waits on.
+   */
+  lingerMs?: number;
 };
 
 export type ProjectorMetrics = {
@@ -189,11 +200,7 @@ export class ProjectorRuntime {
     if (messages.length < batch.messages.length) this.pauseAt(partition, limit!);
     if (messages.length === 0) return;
     const started = process.hrtime.bigint();
-    const outcome = await inTransaction(this.pool, async (client) => {
-      // Not waiting for the WAL flush is safe here: a batch lost in a PostgreSQL crash loses its checkpoint with
-      // it, and is applied again from Kafka.
-      await client.query(`SET LOCAL search_path TO ${this.options.schema}, public; SET LOCAL synchronous_commit TO off`);
-      const checkpoint = await lockCheckpoint(client, topic, partition);
+    const outcome = await this.inBatchTransaction(topic, partition, async (client, checkpoint) => {
       const fresh = messages.filter((message) => BigInt(message.offset) >= checkpoint.nextOffset);
       if (fresh.length === 0) return { kind: 'duplicate' as const };
       if (BigInt(fresh[0].offset) > checkpoint.nextOffset) return { kind: 'gap' as const, expected: checkpoint.nextOffset };
@@ -237,6 +244,28 @@ export class ProjectorRuntime {
     const lag = Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
     this.lagByPartition.set(partition, lag);
     this.metrics.lag(this.options.projection.name, partition, lag);
+    const lingerMs = this.options.lingerMs ?? 0;
+    if (lingerMs > 0 && lag === 0 && messages.length >= BUSY_BATCH_EVENTS && isRunning()) await sleep(lingerMs);
+  }
+
+  /**
+   * Runs `work` in a transaction opened, with the partition's checkpoint locked and read, in one round trip.
+   * Not waiting for the WAL flush is safe here: a batch lost in a PostgreSQL crash loses its checkpoint with it,
+   * and is applied again from Kafka.
+   */
+  private async inBatchTransaction<T>(topic: string, partition: number, work: (client: pg.PoolClient, checkpoint: Checkpoint) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      const settings = `SET LOCAL search_path TO ${this.options.schema}, public; SET LOCAL synchronous_commit TO off`;
+      const result = await work(client, await beginWithCheckpoint(client, settings, topic, partition));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** Stops fetching a partition that reached its limit; the messages past it are fetched again on resume. */
@@ -248,8 +277,10 @@ export class ProjectorRuntime {
   }
 
   /**
-   * Advances the checkpoint, releases the read-your-writes fences the batch satisfied (live projection only) and
-   * wakes waiting readers, in one statement.
+   * Advances the checkpoint, releases the read-your-writes fences the batch satisfied (live projection only) and,
+   * when it released any, wakes the readers waiting on this projection, in one statement. A batch that released
+   * none has no reader to wake, and a NOTIFY is not free: PostgreSQL serialises the commits of notifying
+   * transactions, and every listener receives it.
    */
   private async completeBatch(
     client: pg.PoolClient,
@@ -266,8 +297,9 @@ export class ProjectorRuntime {
        released AS (
          DELETE FROM writes.read_fences f USING unnest($6::uuid[], $7::uuid[], $8::int[]) AS e(tailnet_id, aggregate_id, version)
           WHERE f.projection = $5 AND f.tailnet_id = e.tailnet_id AND f.aggregate_id = e.aggregate_id
-            AND f.version <= e.version)
-       SELECT pg_notify($9, $5)`,
+            AND f.version <= e.version
+          RETURNING 1)
+       SELECT pg_notify($9, $5) WHERE EXISTS (SELECT 1 FROM released)`,
       values: [
         topic,
         partition,

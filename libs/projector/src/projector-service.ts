@@ -51,6 +51,11 @@ export type ProjectorServiceOptions = {
   defaultPort: number;
   /** The live projection's schema; its consumer group is `<namespace>roster-projector-<schema>`. */
   schema: string;
+  /**
+   * Its linger after a busy batch (ProjectorRuntimeOptions.lingerMs) unless PROJECTOR_LINGER_MS says otherwise:
+   * 0 for a projection readers wait on.
+   */
+  defaultLingerMs: number;
   migrations: (new () => MigrationInterface)[];
   build: (context: ProjectorServiceContext) => ProjectorServiceParts | Promise<ProjectorServiceParts>;
 };
@@ -59,7 +64,7 @@ export type ProjectorServiceOptions = {
  * The frame every projector service shares: configuration, migrations, pool and Kafka client, the live projection
  * on the projector runtime, `/healthz` `/readyz` (caught up) `/metrics`, and an orderly shutdown.
  */
-export async function runProjectorService({ name, defaultPort, schema, migrations, build }: ProjectorServiceOptions): Promise<void> {
+export async function runProjectorService({ name, defaultPort, schema, defaultLingerMs, migrations, build }: ProjectorServiceOptions): Promise<void> {
   const config = loadConfig(process.env, defaultPort);
   const logger = createLogger(name, config.logLevel);
   const metrics = new RosterMetrics(name);
@@ -76,6 +81,7 @@ export async function runProjectorService({ name, defaultPort, schema, migration
     schema,
     groupId: `${config.kafka.namespace}roster-projector-${schema}`,
     live: true,
+    lingerMs: config.projectorLingerMs ?? defaultLingerMs,
   });
 
   const caughtUp: ReadinessCheck = {

@@ -12,12 +12,12 @@ export class ReadModelBehindError extends Error {
 /**
  * Read-your-writes for reads served from a projection. Every write leaves a fence (tailnet, aggregate, version) in
  * the same transaction; the live projector removes it in the transaction that applies the event. A read first
- * waits until its tailnet has no fence left, woken by the projector's NOTIFY, for at most `timeoutMs`. Fences live
+ * waits until its tailnet has no fence left, woken by that projector's NOTIFY, for at most `timeoutMs`. Fences live
  * in PostgreSQL, so this holds across gateway replicas, and reads of tailnets with no recent writes never wait.
  */
 export class ReadFence {
   private listener: pg.PoolClient | undefined;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Set<{ projection: string; wake: () => void }>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -26,7 +26,7 @@ export class ReadFence {
 
   async start(): Promise<void> {
     const client = await this.pool.connect();
-    client.on('notification', () => this.wakeAll());
+    client.on('notification', (notification) => this.wake(notification.payload));
     client.on('error', (error) => {
       this.logger.warn({ err: error }, 'read fence listener lost its connection; reconnecting');
       this.listener = undefined;
@@ -38,7 +38,7 @@ export class ReadFence {
   }
 
   async stop(): Promise<void> {
-    this.wakeAll();
+    this.wake();
     this.listener?.release(true);
     this.listener = undefined;
   }
@@ -85,7 +85,7 @@ export class ReadFence {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new ReadModelBehindError(projection, timeoutMs);
       // Poll as a backstop in case a notification is missed while the listener reconnects.
-      await this.nextNotification(Math.min(remaining, 200));
+      await this.nextNotification(projection, Math.min(remaining, 200));
       pending = await this.stillFenced(projection, tailnetId, pending);
     }
   }
@@ -110,19 +110,23 @@ export class ReadFence {
     return rows.map((row) => row.aggregate_id);
   }
 
-  private nextNotification(ms: number): Promise<void> {
+  private nextNotification(projection: string, ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
+      const waiter = {
+        projection,
+        wake: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
       };
-      const timer = setTimeout(done, ms);
-      this.waiters.add(done);
+      const timer = setTimeout(waiter.wake, ms);
+      this.waiters.add(waiter);
     });
   }
 
-  private wakeAll(): void {
-    for (const waiter of [...this.waiters]) waiter();
+  /** Wakes the readers waiting on `projection` (the notification's payload), or all of them. */
+  private wake(projection?: string): void {
+    for (const waiter of [...this.waiters]) if (projection === undefined || waiter.projection === projection) waiter.wake();
   }
 }

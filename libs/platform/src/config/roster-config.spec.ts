@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']);
     expect(config.publicUrl).toBe('http://127.0.0.1:8080');
     expect(config.scimBaseUrl).toBe('http://127.0.0.1:8080/scim/v2');
+    expect(config.projectorLingerMs).toBeUndefined();
   });
 
   it('names every bad variable in one error', () => {
@@ -21,6 +22,12 @@ describe('loadConfig', () => {
       expect(problems).toContain('KAFKA_BROKERS');
       expect(problems).toContain('PORT');
     }
+  });
+
+  it('takes a projector linger of 0 to 1000 ms, leaving the service its own when unset', () => {
+    expect(loadConfig({ PROJECTOR_LINGER_MS: '0' }, 8080).projectorLingerMs).toBe(0);
+    expect(loadConfig({ PROJECTOR_LINGER_MS: '40' }, 8080).projectorLingerMs).toBe(40);
+    expect(() => loadConfig({ PROJECTOR_LINGER_MS: '5000' }, 8080)).toThrow(/PROJECTOR_LINGER_MS/);
   });
 
   it('trims a trailing slash from PUBLIC_URL', () => {

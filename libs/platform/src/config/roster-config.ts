@@ -26,6 +26,7 @@ const schema = z.object({
   OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   PROJECTOR_READY_MAX_LAG: z.coerce.number().int().min(0).default(1_000),
+  PROJECTOR_LINGER_MS: z.coerce.number().int().min(0).max(1_000).optional(),
   SCIM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   SCIM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(200),
   SCIM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(400),
@@ -45,6 +46,8 @@ export type RosterConfig = {
   outboxRelay: { enabled: boolean; batchSize: number };
   readYourWritesTimeoutMs: number;
   projectorReadyMaxLag: number;
+  /** Overrides the projector service's own linger after a busy batch (ProjectorRuntimeOptions.lingerMs). */
+  projectorLingerMs: number | undefined;
   scimMaxBodyBytes: number;
   scimRateLimit: { perSecond: number; burst: number };
   /** Keys recorded as expired per transaction by the node-key expiry sweeper. */
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultPort: number): RosterC
     outboxRelay: { enabled: values.OUTBOX_RELAY_ENABLED, batchSize: values.OUTBOX_RELAY_BATCH_SIZE },
     readYourWritesTimeoutMs: values.READ_YOUR_WRITES_TIMEOUT_MS,
     projectorReadyMaxLag: values.PROJECTOR_READY_MAX_LAG,
+    projectorLingerMs: values.PROJECTOR_LINGER_MS,
     scimMaxBodyBytes: values.SCIM_MAX_BODY_BYTES,
     scimRateLimit: { perSecond: values.SCIM_RATE_LIMIT_PER_SECOND, burst: values.SCIM_RATE_LIMIT_BURST },
     nodeExpirySweepBatch: values.NODE_EXPIRY_SWEEP_BATCH,
