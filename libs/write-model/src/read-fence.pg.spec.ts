@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { migrations } from '#roster/migrations';
+import { createLogger, migrate } from '#roster/platform';
+import { PROJECTION_APPLIED_CHANNEL } from '#roster/projector';
+import { dropDatabase } from '#roster/testkit';
+import { ReadFence, ReadModelBehindError } from './read-fence.js';
+
+// Real PostgreSQL (127.0.0.1:5432, user postgres, trust auth), a throwaway database with Roster's migrations.
+const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const DATABASE = `roster_read_fence_${randomUUID().replaceAll('-', '')}`;
+const BACKSTOP_POLL_MS = 200;
+
+let admin: pg.Client;
+let pool: pg.Pool;
+let fence: ReadFence;
+
+beforeAll(async () => {
+  await (await migrate(`postgres://postgres@127.0.0.1:5432/${DATABASE}`, migrations)).destroy();
+  admin = new pg.Client({ ...SERVER, database: 'postgres' });
+  await admin.connect();
+  pool = new pg.Pool({ ...SERVER, database: DATABASE, max: 4 });
+  fence = new ReadFence(pool, createLogger('read-fence-spec', 'silent'));
+  await fence.start();
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+afterAll(async () => {
+  await fence?.stop();
+  await pool?.end();
+  await dropDatabase(admin, DATABASE);
+  await admin?.end();
+});
+
+async function setFence(projection: string, tailnetId: string, aggregateId: string) {
+  await pool.query('INSERT INTO writes.read_fences (projection, tailnet_id, aggregate_id, version) VALUES ($1, $2, $3, 1)', [projection, tailnetId, aggregateId]);
+}
+
+/** What a projector's batch does: release the fences it applied, then tell the readers of its projection. */
+async function release(projection: string, aggregateId: string) {
+  await pool.query('DELETE FROM writes.read_fences WHERE projection = $1 AND aggregate_id = $2', [projection, aggregateId]);
+  await notify(projection);
+}
+
+async function notify(projection: string) {
+  await pool.query('SELECT pg_notify($1, $2)', [PROJECTION_APPLIED_CHANNEL, projection]);
+}
+
+/** How many times the fence re-checked whether the aggregates it waits for are still fenced. */
+function recheckCounter() {
+  const query = vi.spyOn(pool, 'query');
+  return () => query.mock.calls.filter(([config]) => (config as { name?: string }).name === 'read-fences-still-set').length;
+}
+
+describe('ReadFence: a read waits for the writes of its tailnet, woken by its own projection', () => {
+  it('answers at once when the tailnet has no write pending', async () => {
+    const started = Date.now();
+    await fence.waitForTailnet('directory', randomUUID(), 5_000);
+    expect(Date.now() - started).toBeLessThan(BACKSTOP_POLL_MS);
+  });
+
+  it('returns once the projector releases the fence', async () => {
+    const [tailnetId, aggregateId] = [randomUUID(), randomUUID()];
+    await setFence('directory', tailnetId, aggregateId);
+    const waited = fence.waitForTailnet('directory', tailnetId, 5_000);
+    await sleep(30);
+    await release('directory', aggregateId);
+    await expect(waited).resolves.toBeUndefined();
+  });
+
+  it("re-checks on its projection's notification and not on another projection's", async () => {
+    const [tailnetId, aggregateId] = [randomUUID(), randomUUID()];
+    await setFence('directory', tailnetId, aggregateId);
+    const rechecks = recheckCounter();
+    const waited = fence.waitForTailnet('directory', tailnetId, 5_000);
+    await sleep(30);
+    // Well inside the backstop poll's 200 ms: only a notification can cause a re-check here.
+    await notify('nodes');
+    await sleep(60);
+    expect(rechecks()).toBe(0);
+    await notify('directory');
+    await sleep(60);
+    expect(rechecks()).toBe(1);
+    await release('directory', aggregateId);
+    await waited;
+  });
+
+  it('gives up with ReadModelBehindError when the fence outlives the allowed wait', async () => {
+    const [tailnetId, aggregateId] = [randomUUID(), randomUUID()];
+    await setFence('nodes', tailnetId, aggregateId);
+    await expect(fence.waitForTailnet('nodes', tailnetId, 300)).rejects.toBeInstanceOf(ReadModelBehindError);
+    await release('nodes', aggregateId);
+  });
+
+  it('reads rows and fences in one statement, and reads again after waiting', async () => {
+    const [tailnetId, aggregateId] = [randomUUID(), randomUUID()];
+    const rowsSql = 'SELECT $1::uuid AS tailnet_id, 1 AS ord';
+    expect(await fence.queryAfterWrites('directory', tailnetId, 5_000, rowsSql, [tailnetId])).toHaveLength(1);
+    await setFence('directory', tailnetId, aggregateId);
+    const rechecks = recheckCounter();
+    const read = fence.queryAfterWrites<{ tailnet_id: string }>('directory', tailnetId, 5_000, rowsSql, [tailnetId]);
+    await sleep(30);
+    await release('directory', aggregateId);
+    expect((await read).map((row) => row.tailnet_id)).toEqual([tailnetId]);
+    expect(rechecks()).toBe(1);
+  });
+});
