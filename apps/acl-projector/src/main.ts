@@ -17,7 +17,7 @@ mainProjectorService({
   defaultPort: 8083,
   schema: SCHEMA,
   // Checks answer from memory and wait for nothing; a lone membership change is never delayed.
-  defaultLingerMs: 50,
+  defaultLingerMs: 250,
   migrations,
   build: async ({ logger, metrics, pool }) => {
     // Memory first, from the tables, then the log from the checkpoint those tables were committed with.

@@ -9,7 +9,7 @@ mainProjectorService({
   name: 'membership-projector',
   defaultPort: 8084,
   schema: 'membership',
-  defaultLingerMs: 50,
+  defaultLingerMs: 250,
   migrations,
   build: ({ logger, metrics, pool, kafka, topics }) => {
     const published = new Counter({ name: 'roster_membership_events_published_total', help: 'Public membership events sent', registers: [metrics.registry] });

@@ -14,7 +14,7 @@ mainProjectorService({
   defaultPort: 8082,
   schema: NODES_PROJECTION,
   // Device reads wait for it only after a device write, rare beside an IdP's sync cycle: a shorter linger.
-  defaultLingerMs: 25,
+  defaultLingerMs: 100,
   migrations,
   build: ({ config, logger, metrics, pool }) => {
     const sweeper = new KeyExpirySweeper(
