@@ -5,7 +5,9 @@ import { encodeMembershipEvent, type MembershipEvent } from '#roster/contracts';
 import { MEMBERSHIP_OUTBOX } from './membership-tables.js';
 
 const BATCH = 1_000;
-const IDLE_POLL_MS = 50;
+// The projector nudges the publisher after every batch it applies; polling is only the backstop for rows left
+// by a crash or by another replica, and each poll is a transaction.
+const IDLE_POLL_MS = 1_000;
 const MAX_BACKOFF_MS = 5_000;
 
 export type MembershipPublisherMetrics = { published(count: number): void; failed(): void };
@@ -22,6 +24,7 @@ export class MembershipPublisher {
   private loop: Promise<void> | undefined;
   private producer: Producer | undefined;
   private wake: (() => void) | undefined;
+  private nudged = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -46,6 +49,7 @@ export class MembershipPublisher {
 
   /** Something was queued: publish now rather than at the next poll. */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -55,7 +59,8 @@ export class MembershipPublisher {
       try {
         const sent = await this.publishBatch();
         backoff = 200;
-        if (sent < BATCH) await this.sleep(IDLE_POLL_MS);
+        // A nudge that came while the batch was being sent found no sleeper to wake.
+        if (sent < BATCH && !this.nudged) await this.sleep(IDLE_POLL_MS);
       } catch (error) {
         this.metrics.failed();
         this.logger.warn({ err: error }, 'membership feed publish failed; retrying');
@@ -68,6 +73,7 @@ export class MembershipPublisher {
   }
 
   private async publishBatch(): Promise<number> {
+    this.nudged = false;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -106,11 +112,13 @@ export class MembershipPublisher {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
+      const done = () => {
         clearTimeout(timer);
+        this.wake = undefined;
         resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     });
   }
 }
