@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeEvent, type LoggedEvent } from '#roster/events';
-import { inTransaction } from '#roster/platform';
+import { inTransaction, inTransactionBegunBy } from '#roster/platform';
 import { beginWithCheckpoint, CHECKPOINT_TABLE_DDL, readCheckpoints, type Checkpoint } from './checkpoint-store.js';
 import { PROJECTION_APPLIED_CHANNEL, type Projection } from './projection.js';
 
@@ -253,19 +253,9 @@ export class ProjectorRuntime {
    * Not waiting for the WAL flush is safe here: a batch lost in a PostgreSQL crash loses its checkpoint with it,
    * and is applied again from Kafka.
    */
-  private async inBatchTransaction<T>(topic: string, partition: number, work: (client: pg.PoolClient, checkpoint: Checkpoint) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      const settings = `SET LOCAL search_path TO ${this.options.schema}, public; SET LOCAL synchronous_commit TO off`;
-      const result = await work(client, await beginWithCheckpoint(client, settings, topic, partition));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private inBatchTransaction<T>(topic: string, partition: number, work: (client: pg.PoolClient, checkpoint: Checkpoint) => Promise<T>): Promise<T> {
+    const settings = `SET LOCAL search_path TO ${this.options.schema}, public; SET LOCAL synchronous_commit TO off`;
+    return inTransactionBegunBy(this.pool, (client) => beginWithCheckpoint(client, settings, topic, partition), work);
   }
 
   /** Stops fetching a partition that reached its limit; the messages past it are fetched again on resume. */

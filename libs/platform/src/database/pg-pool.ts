@@ -8,11 +8,22 @@ export function createPool(databaseUrl: string, max: number, applicationName: st
   return new pg.Pool({ connectionString: databaseUrl, max, application_name: applicationName, idleTimeoutMillis: 0 });
 }
 
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransactionBegunBy(pool, (client) => client.query('BEGIN'), work);
+}
+
+/**
+ * Like `inTransaction`, but `begin` opens the transaction (with whatever else it can send in the same round trip)
+ * and hands what it read to `work`.
+ */
+export async function inTransactionBegunBy<B, T>(
+  pool: pg.Pool,
+  begin: (client: pg.PoolClient) => Promise<B>,
+  work: (client: pg.PoolClient, begun: B) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
+    const result = await work(client, await begin(client));
     await client.query('COMMIT');
     return result;
   } catch (error) {
