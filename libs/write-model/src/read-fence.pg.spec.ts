@@ -88,6 +88,26 @@ describe('ReadFence: a read waits for the writes of its tailnet, woken by its ow
     await waited;
   });
 
+  it('does not miss a release notified while its fence query was in flight', async () => {
+    const [tailnetId, aggregateId] = [randomUUID(), randomUUID()];
+    await setFence('directory', tailnetId, aggregateId);
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    let answered = 0;
+    vi.spyOn(pool, 'query').mockImplementation((async (...args: unknown[]) => {
+      const result = await query(...args);
+      if ((args[0] as { name?: string }).name === 'read-fences-of-tailnet') {
+        // The projector's batch commits and notifies after the read's snapshot, before the read starts waiting.
+        await release('directory', aggregateId);
+        await sleep(50);
+        answered = Date.now();
+      }
+      return result;
+    }) as never);
+    await fence.waitForTailnet('directory', tailnetId, 5_000);
+    // Left to the backstop poll, the wait would last 200 ms more.
+    expect(Date.now() - answered).toBeLessThan(BACKSTOP_POLL_MS - 50);
+  });
+
   it('gives up with ReadModelBehindError when the fence outlives the allowed wait', async () => {
     const [tailnetId, aggregateId] = [randomUUID(), randomUUID()];
     await setFence('nodes', tailnetId, aggregateId);

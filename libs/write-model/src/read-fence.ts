@@ -18,6 +18,8 @@ export class ReadModelBehindError extends Error {
 export class ReadFence {
   private listener: pg.PoolClient | undefined;
   private readonly waiters = new Set<{ projection: string; wake: () => void }>();
+  /** Notifications received per projection: a read compares it across its query to see one it was not yet waiting for. */
+  private readonly notified = new Map<string, number>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -48,7 +50,9 @@ export class ReadFence {
    * writing (an IdP's sync cycle) would keep its readers waiting for ever.
    */
   async waitForTailnet(projection: string, tailnetId: string, timeoutMs: number): Promise<void> {
-    await this.waitForPending(projection, tailnetId, await this.fencedAggregates(projection, tailnetId), timeoutMs);
+    const notifiedBefore = this.notificationsOf(projection);
+    const fenced = await this.fencedAggregates(projection, tailnetId);
+    await this.waitForPending(projection, tailnetId, fenced, notifiedBefore, timeoutMs);
   }
 
   /**
@@ -64,6 +68,7 @@ export class ReadFence {
     rowsSql: string,
     params: unknown[],
   ): Promise<Row[]> {
+    const notifiedBefore = this.notificationsOf(projection);
     const { rows } = await this.pool.query<Row & { pending_fences: string[]; ord: number | null }>(
       `SELECT f.pending_fences, r.*
          FROM (SELECT coalesce(array_agg(aggregate_id), '{}') AS pending_fences FROM writes.read_fences
@@ -74,18 +79,25 @@ export class ReadFence {
     );
     const pending = rows[0].pending_fences;
     if (pending.length === 0) return rows.filter((row) => row.ord !== null);
-    await this.waitForPending(projection, tailnetId, pending, timeoutMs);
+    await this.waitForPending(projection, tailnetId, pending, notifiedBefore, timeoutMs);
     return (await this.pool.query<Row>(rowsSql, params)).rows;
   }
 
-  private async waitForPending(projection: string, tailnetId: string, fenced: string[], timeoutMs: number): Promise<void> {
+  /**
+   * `notifiedBefore` is the projection's notification count from before the query that found `fenced`: a batch
+   * may release them and notify while that query is in flight, before this read waits, and such a notification
+   * must send it straight back to check rather than to the backstop poll.
+   */
+  private async waitForPending(projection: string, tailnetId: string, fenced: string[], notifiedBefore: number, timeoutMs: number) {
     let pending = fenced;
+    let notified = notifiedBefore;
     const deadline = Date.now() + timeoutMs;
     while (pending.length > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new ReadModelBehindError(projection, timeoutMs);
       // Poll as a backstop in case a notification is missed while the listener reconnects.
-      await this.nextNotification(projection, Math.min(remaining, 200));
+      if (this.notificationsOf(projection) === notified) await this.nextNotification(projection, Math.min(remaining, 200));
+      notified = this.notificationsOf(projection);
       pending = await this.stillFenced(projection, tailnetId, pending);
     }
   }
@@ -125,8 +137,13 @@ export class ReadFence {
     });
   }
 
+  private notificationsOf(projection: string): number {
+    return this.notified.get(projection) ?? 0;
+  }
+
   /** Wakes the readers waiting on `projection` (the notification's payload), or all of them. */
   private wake(projection?: string): void {
+    if (projection !== undefined) this.notified.set(projection, this.notificationsOf(projection) + 1);
     for (const waiter of [...this.waiters]) if (projection === undefined || waiter.projection === projection) waiter.wake();
   }
 }
