@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { LoggedEvent } from '#roster/events';
 import { dropDatabase } from '#roster/testkit';
 import type { Projection, ProjectionContext } from '../src/projection.js';
@@ -73,4 +74,20 @@ export class ProjectionTestDatabase {
     await this.project(`${prefix}_one_batch`, newProjection(), events, () => events.length, context);
     return Promise.all(['one_by_one', 'random_batches', 'one_batch'].map((way) => this.checksums(`${prefix}_${way}`, tables)));
   }
+
+  /** `projectThreeWays`, expecting the same tables all three ways; returns their checksums. */
+  async expectSameInAnyBatches(prefix: string, newProjection: () => Projection, events: LoggedEvent[], tables: string[], context?: ProjectionContext) {
+    const [oneByOne, randomBatches, oneBatch] = await this.projectThreeWays(prefix, newProjection, events, tables, context);
+    expect(randomBatches).toEqual(oneByOne);
+    expect(oneBatch).toEqual(oneByOne);
+    return oneByOne;
+  }
+}
+
+/** A ProjectionTestDatabase created before the suite's tests run and dropped after them. */
+export function projectionTestDatabase(): ProjectionTestDatabase {
+  const db = new ProjectionTestDatabase();
+  beforeAll(() => db.create());
+  afterAll(() => db.drop());
+  return db;
 }
