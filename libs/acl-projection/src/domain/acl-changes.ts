@@ -70,9 +70,9 @@ export function aclChangesOf(event: LoggedEvent, current: UserFact | NodeFact | 
     }
     case 'UserUpdated': {
       const user = current as UserFact | undefined;
-      const data = event.data as UserUpdatedData;
-      if (!user || !userUpdateChanged(data, LOGIN_ATTRIBUTES)) return [];
-      return [{ kind: 'user', fact: { ...user, login: loginOf(data.userId, data.userName, data.attributes) } }];
+      // Undefined also when subjectOf named no subject: the update left the login alone.
+      const { userId, userName, attributes } = event.data as UserUpdatedData;
+      return user ? [{ kind: 'user', fact: { ...user, login: loginOf(userId, userName, attributes) } }] : [];
     }
     case 'UserSuspended':
     case 'UserReactivated': {
