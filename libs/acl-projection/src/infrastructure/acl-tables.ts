@@ -28,6 +28,8 @@ export async function createAclTables(client: { query(text: string): Promise<unk
       user_id uuid NOT NULL,
       PRIMARY KEY (tailnet_id, group_id, user_id)
     );
+    -- A deleted user's memberships are found by user.
+    CREATE INDEX IF NOT EXISTS group_members_user ON group_members (tailnet_id, user_id);
     CREATE TABLE IF NOT EXISTS group_name_changes (
       tailnet_id uuid NOT NULL,
       position bigint NOT NULL,

@@ -96,10 +96,8 @@ export class AclProjection implements Projection {
     users.clear();
     await client.query({
       name: 'acl-users-upsert',
-      text: `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS u(tailnet_id, user_id, login, state)),
-                  memberships AS (
-                    DELETE FROM group_members m USING u WHERE m.tailnet_id = u.tailnet_id AND m.user_id = u.user_id AND u.state = 'deleted')
-             INSERT INTO users (tailnet_id, user_id, login, state) SELECT * FROM u
+      text: `INSERT INTO users (tailnet_id, user_id, login, state)
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
              ON CONFLICT (tailnet_id, user_id) DO UPDATE SET login = EXCLUDED.login, state = EXCLUDED.state`,
       values: [
         pending.map((user) => user.tailnetId),
@@ -107,6 +105,16 @@ export class AclProjection implements Projection {
         pending.map((user) => user.fact.login),
         pending.map((user) => user.fact.state),
       ],
+    });
+    // Apart, and only when someone left: joined into the upsert, the planner scanned every membership of the
+    // tailnet on each batch of creations.
+    const deleted = pending.filter((user) => user.fact.state === 'deleted');
+    if (deleted.length === 0) return;
+    await client.query({
+      name: 'acl-deleted-users-memberships',
+      text: `DELETE FROM group_members m USING unnest($1::uuid[], $2::uuid[]) AS d(tailnet_id, user_id)
+              WHERE m.tailnet_id = d.tailnet_id AND m.user_id = d.user_id`,
+      values: [deleted.map((user) => user.tailnetId), deleted.map((user) => user.fact.userId)],
     });
   }
 
