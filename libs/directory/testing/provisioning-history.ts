@@ -44,7 +44,7 @@ export function* tailnetHistory(tailnetId: string, events: number, seed: number)
       data,
     };
   };
-  const attributes = (userName: string, active: boolean, title: string) => {
+  const attributes = (userName: string, active: boolean, title: string, otherEmails = 0) => {
     const [given, family] = userName.split('@')[0].split('.');
     return {
       userName,
@@ -53,7 +53,10 @@ export function* tailnetHistory(tailnetId: string, events: number, seed: number)
       displayName: `${given} ${family}`,
       title,
       active,
-      emails: [{ value: userName, type: 'work', primary: true }],
+      emails: [
+        { value: userName, type: 'work', primary: true },
+        ...Array.from({ length: otherEmails }, (_, i) => ({ value: `${i}.${userName}`, type: 'other', primary: false })),
+      ],
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: `dept-${Math.floor(random() * 40)}`, employeeNumber: String(1000 + users.length) },
     };
   };
@@ -94,6 +97,15 @@ export function* tailnetHistory(tailnetId: string, events: number, seed: number)
         userName: user.userName,
         changed: ['emails', 'userName'],
         attributes: attributes(user.userName, user.active, 'Engineer'),
+      });
+    } else if (roll < 0.05) {
+      // Other emails come and go, so a user's stored emails grow and shrink.
+      const user = pick(users);
+      yield event('UserUpdated', 'User', user.id, {
+        userId: user.id,
+        userName: user.userName,
+        changed: ['emails'],
+        attributes: attributes(user.userName, user.active, 'Engineer', Math.floor(random() * 4)),
       });
     } else if (roll < 0.3) {
       const user = pick(users);

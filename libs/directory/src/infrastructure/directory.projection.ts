@@ -13,7 +13,7 @@ const RESOURCE = `CASE WHEN u.merge_active THEN (u.resource::jsonb || jsonb_buil
 
 /**
  * Builds the directory read model (users, groups, memberships) that answers SCIM reads. A batch is folded into
- * its net effect first (DirectoryBatch), then written with at most nine set-based statements, so a rebuild
+ * its net effect first (DirectoryBatch), then written with at most six set-based statements, so a rebuild
  * from the log goes at bulk-load speed rather than one round trip per event. Version guards keep every
  * statement a no-op for a batch applied twice.
  */
@@ -98,19 +98,37 @@ export class DirectoryProjection implements Projection {
     });
   }
 
-  /** Users whose attributes the batch replaced: every column, and their emails (only where the row changed). */
+  /**
+   * Users whose attributes the batch replaced: every column, and their emails (only where the row changed), in
+   * one statement. The emails are upserted by ordinal and only the surplus ones deleted, so no row is deleted and
+   * re-inserted under the same key, which one statement could not do.
+   */
   private async usersReplaced(client: PoolClient, users: UserChange[]) {
     if (users.length === 0) return;
     const rows = users.map((user) => finalUser(user));
-    const first = 7;
-    const { rows: updated } = await client.query<{ id: string }>({
+    const emails = users.flatMap((user) => userEmails(user.attributes!).map((email) => ({ userId: user.userId, ...email })));
+    const first = 13;
+    await client.query({
       name: 'directory-users-replaced',
-      text: `UPDATE users t SET resource = ${RESOURCE}, version = u.version, last_modified = u.last_modified,
-                    ${USER_COLUMN_NAMES.map((name) => `${name} = u.${name}`).join(', ')}
-               FROM unnest($1::uuid[], $2::uuid[], $3::json[], $4::int[], $5::timestamptz[], $6::boolean[], ${userColumnArrays(first)})
-                    AS u(tailnet_id, id, resource, version, last_modified, merge_active, ${USER_COLUMNS})
-              WHERE t.tailnet_id = u.tailnet_id AND t.id = u.id AND t.version < u.version
-              RETURNING t.id`,
+      text: `WITH replaced AS (
+               UPDATE users t SET resource = ${RESOURCE}, version = u.version, last_modified = u.last_modified,
+                      ${USER_COLUMN_NAMES.map((name) => `${name} = u.${name}`).join(', ')}
+                 FROM unnest($1::uuid[], $2::uuid[], $3::json[], $4::int[], $5::timestamptz[], $6::boolean[], ${userColumnArrays(first)})
+                      AS u(tailnet_id, id, resource, version, last_modified, merge_active, ${USER_COLUMNS})
+                WHERE t.tailnet_id = u.tailnet_id AND t.id = u.id AND t.version < u.version
+                RETURNING t.tailnet_id, t.id),
+             emails AS (
+               SELECT r.tailnet_id, e.* FROM unnest($7::uuid[], $8::int[], $9::text[], $10::text[], $11::boolean[], $12::text[])
+                      AS e(user_id, ordinal, value, type, is_primary, display)
+                 JOIN replaced r ON r.id = e.user_id),
+             surplus AS (
+               DELETE FROM user_emails x USING replaced r
+                WHERE x.tailnet_id = r.tailnet_id AND x.user_id = r.id
+                  AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.user_id = x.user_id AND e.ordinal = x.ordinal))
+             INSERT INTO user_emails (tailnet_id, user_id, ordinal, value, type, "primary", display)
+             SELECT tailnet_id, user_id, ordinal, value, type, is_primary, display FROM emails
+             ON CONFLICT (tailnet_id, user_id, ordinal) DO UPDATE
+               SET value = EXCLUDED.value, type = EXCLUDED.type, "primary" = EXCLUDED."primary", display = EXCLUDED.display`,
       values: [
         users.map((u) => u.tailnetId),
         users.map((u) => u.userId),
@@ -118,25 +136,10 @@ export class DirectoryProjection implements Projection {
         users.map((u) => u.version),
         users.map((u) => u.lastModified),
         users.map((u) => u.activeOverride !== undefined),
+        emails.map((email) => email.userId),
+        ...emailArrays(emails),
         ...USER_COLUMN_NAMES.map((name) => rows.map((row) => row[name])),
       ],
-    });
-    if (updated.length === 0) return;
-    const changed = new Set(updated.map((row) => row.id));
-    const replaced = users.filter((u) => changed.has(u.userId));
-    // Two statements: a row deleted and re-inserted under the same key within one statement would collide.
-    await client.query({
-      name: 'directory-user-emails-deleted',
-      text: `DELETE FROM user_emails e USING unnest($1::uuid[], $2::uuid[]) AS d(tailnet_id, id) WHERE e.tailnet_id = d.tailnet_id AND e.user_id = d.id`,
-      values: [replaced.map((u) => u.tailnetId), replaced.map((u) => u.userId)],
-    });
-    const emails = replaced.flatMap((user) => userEmails(user.attributes!).map((email) => ({ tailnetId: user.tailnetId, userId: user.userId, ...email })));
-    if (emails.length === 0) return;
-    await client.query({
-      name: 'directory-user-emails-inserted',
-      text: `INSERT INTO user_emails (tailnet_id, user_id, ordinal, value, type, "primary", display)
-             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::boolean[], $7::text[])`,
-      values: [emails.map((e) => e.tailnetId), emails.map((e) => e.userId), ...emailArrays(emails)],
     });
   }
 
