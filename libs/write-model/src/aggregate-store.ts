@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { EventEnvelope } from '#roster/events';
 import { OUTBOX_COLUMNS, outboxRowsFrom, outboxValues } from '#roster/outbox';
 import { isUniqueViolation } from '#roster/platform';
@@ -35,6 +36,14 @@ export class ClaimTakenError extends Error {
   }
 }
 
+/** A record as `loadLastCommitted` returns it: `fromCache` says it may be stale. */
+export type KnownRecord<TState> = AggregateRecord<TState> & { fromCache: boolean };
+
+type CommittedState = { tailnetId: string; aggregateType: EventEnvelope['aggregateType']; version: number; json: string };
+
+/** Enough for the aggregates of an IdP's sync in flight; big group snapshots take their share of it. */
+const LAST_COMMITTED_MAX_BYTES = 16 * 1024 * 1024;
+
 /** The projection whose reads promise read-your-writes for an aggregate unless the commit names others. */
 const DEFAULT_FENCED_PROJECTIONS = ['directory'];
 
@@ -50,6 +59,15 @@ export class AggregateStore {
    */
   constructor(private readonly committed: () => void = () => undefined) {}
 
+  /**
+   * What this store last committed of each aggregate, as the JSON it saved, so it reads back exactly as a load
+   * would. IdPs change a user right after creating it (Entra ID: POST, then PATCH); this saves that load.
+   */
+  private readonly lastCommitted = new LRUCache<string, CommittedState>({
+    maxSize: LAST_COMMITTED_MAX_BYTES,
+    sizeCalculation: (entry) => entry.json.length + 200,
+  });
+
   /** With `lock`, inside a transaction, concurrent writers of the aggregate queue up instead of conflicting. */
   async load<TState>(db: Queryable, tailnetId: string, aggregateId: string, { lock = false } = {}) {
     // Prepared (named): every PATCH, PUT and DELETE loads its aggregate, and planning it each time costs more
@@ -60,6 +78,22 @@ export class AggregateStore {
       values: [aggregateId, tailnetId],
     });
     return rows.length === 0 ? null : toRecord<TState>(tailnetId, { aggregate_id: aggregateId, ...rows[0] });
+  }
+
+  /**
+   * The aggregate as this store last committed it, or else as `load` reads it. Another writer (a second gateway)
+   * may have changed it since, so the record is only fit for a decision saved by `commit`: its version guard then
+   * fails with VersionConflictError, and the caller decides again on `load`. A decision that changes nothing
+   * saves nothing to catch that, so the caller must confirm it on `load` when `fromCache` is set.
+   */
+  async loadLastCommitted<TState>(db: Queryable, tailnetId: string, aggregateId: string): Promise<KnownRecord<TState> | null> {
+    const known = this.lastCommitted.get(aggregateId);
+    if (known?.tailnetId === tailnetId) {
+      const { aggregateType, version, json } = known;
+      return { aggregateId, tailnetId, aggregateType, version, state: JSON.parse(json) as TState, fromCache: true };
+    }
+    const loaded = await this.load<TState>(db, tailnetId, aggregateId);
+    return loaded && { ...loaded, fromCache: false };
   }
 
   /**
@@ -99,6 +133,9 @@ export class AggregateStore {
            SELECT $1, $2, $3, $4, $5 WHERE $6::int = 0 ON CONFLICT (aggregate_id) DO NOTHING RETURNING 1`
         : `UPDATE writes.aggregates SET version = $4, state = $5, updated_at = now()
             WHERE aggregate_id = $1 AND tailnet_id = $2 AND aggregate_type = $3 AND version = $6 RETURNING 1`;
+    const json = JSON.stringify(record.state);
+    // Until this statement's outcome is known, and for good inside a transaction that may yet roll back.
+    this.lastCommitted.delete(record.aggregateId);
     try {
       // Named, so each connection parses and plans this statement once rather than on every command.
       const { rows } = await db.query<{ saved: boolean }>({
@@ -126,7 +163,7 @@ export class AggregateStore {
           record.tailnetId,
           record.aggregateType,
           record.version,
-          JSON.stringify(record.state),
+          json,
           expectedVersion,
           release.map((c) => c.scope),
           release.map((c) => c.key),
@@ -142,7 +179,9 @@ export class AggregateStore {
       throw error;
     }
     // Inside a caller's transaction nothing is visible yet; the caller wakes the relay once it has committed.
-    if (!insideTransaction) this.committed();
+    if (insideTransaction) return;
+    this.lastCommitted.set(record.aggregateId, { tailnetId: record.tailnetId, aggregateType: record.aggregateType, version: record.version, json });
+    this.committed();
   }
 
   /** Wakes the outbox relay after a caller-managed transaction that used `commit` has committed. */

@@ -13,7 +13,9 @@ export type UserTarget = { tailnetId: string; userId: string; ifMatchVersion?: n
 /**
  * Loads a user, lets `decide` work out the change, and saves it with optimistic concurrency. A request without
  * If-Match is decided again on the fresh state when another writer got there first (IdPs send PATCHes of one
- * user back to back); with If-Match, a changed version is the client's 412.
+ * user back to back); with If-Match, a changed version is the client's 412. The first decision without If-Match
+ * is made on the state this gateway last committed, when it has it: the version guard catches a stale one, and a
+ * decision to change nothing is confirmed on the stored state.
  */
 export async function modifyUser(
   pool: pg.Pool,
@@ -22,11 +24,19 @@ export async function modifyUser(
   decide: (current: { version: number; state: UserState }) => UserChange,
 ): Promise<ModifiedUser> {
   if (!isRosterId(userId)) throw new UserNotFoundError(userId);
-  for (let attempt = 1; ; attempt++) {
-    const current = await store.load<UserState>(pool, tailnetId, userId);
+  let mayUseCache = ifMatchVersion === undefined;
+  for (let freshDecisions = 0; ; ) {
+    const current = mayUseCache
+      ? await store.loadLastCommitted<UserState>(pool, tailnetId, userId)
+      : await store.load<UserState>(pool, tailnetId, userId);
+    const fromCache = current !== null && 'fromCache' in current && current.fromCache;
+    mayUseCache = false;
+    if (!fromCache) freshDecisions++;
     if (!current || current.aggregateType !== 'User' || current.state.deleted) throw new UserNotFoundError(userId);
     if (ifMatchVersion !== undefined && ifMatchVersion !== current.version) throw new PreconditionFailedError(current.version);
-    const change = decide(current);
+    const change = fromCache ? decideOrUndefined(decide, current) : decide(current);
+    // Refused or left as it was on a state that may be stale: only the stored state may say so.
+    if (change === undefined || (fromCache && change.events.length === 0)) continue;
     if (change.events.length === 0) return { userId, version: current.version, state: current.state };
     const version = current.version + change.events.length;
     try {
@@ -36,8 +46,16 @@ export async function modifyUser(
       if (error instanceof ClaimTakenError) throw new UserNameTakenError(change.state.userName);
       if (!(error instanceof VersionConflictError)) throw error;
       if (ifMatchVersion !== undefined) throw new PreconditionFailedError(current.version + 1);
-      if (attempt >= ATTEMPTS) throw error;
+      if (freshDecisions >= ATTEMPTS) throw error;
     }
+  }
+}
+
+function decideOrUndefined(decide: (current: { version: number; state: UserState }) => UserChange, current: { version: number; state: UserState }) {
+  try {
+    return decide(current);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Causation } from '#roster/events';
+import { migrations } from '#roster/migrations';
+import { migrate } from '#roster/platform';
+import { dropDatabase } from '#roster/testkit';
+import { AggregateStore } from '#roster/write-model';
+import { UserNotFoundError } from '../domain/directory.errors.js';
+import { createUser, deleteUser, updateUser, userNameClaim, type UserState } from '../domain/user.js';
+import { modifyUser } from './user-modification.js';
+
+// Two gateways (two AggregateStores, each remembering what it committed) on one real PostgreSQL database
+// (127.0.0.1:5432, user postgres, trust auth) with Roster's migrations.
+const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const DATABASE = `roster_user_modification_${randomUUID().replaceAll('-', '')}`;
+const causation: Causation = { actor: { kind: 'system', id: 'spec' }, correlationId: 'c', time: '2026-01-01T00:00:00.000Z' };
+
+let admin: pg.Client;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  await (await migrate(`postgres://postgres@127.0.0.1:5432/${DATABASE}`, migrations)).destroy();
+  admin = new pg.Client({ ...SERVER, database: 'postgres' });
+  await admin.connect();
+  pool = new pg.Pool({ ...SERVER, database: DATABASE, max: 4 });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await dropDatabase(admin, DATABASE);
+  await admin?.end();
+});
+
+async function created(store: AggregateStore, title: string) {
+  const tailnetId = randomUUID();
+  const attributes = { userName: `${randomUUID()}@example.com`, title };
+  const { state, events } = createUser(tailnetId, attributes, causation);
+  const userId = events[0].aggregateId;
+  await store.commit(pool, { aggregateId: userId, tailnetId, aggregateType: 'User', version: 1, state }, 0, events, { claim: [userNameClaim(state.userName)] });
+  return { tailnetId, userId };
+}
+
+const setAttribute = (tailnetId: string, userId: string, name: string, value: string) => (current: { version: number; state: UserState }) =>
+  updateUser(tailnetId, userId, current, { ...current.state.attributes, [name]: value }, causation);
+
+async function stored(userId: string) {
+  const { rows } = await pool.query<{ version: number; state: UserState }>('SELECT version, state FROM writes.aggregates WHERE aggregate_id = $1', [userId]);
+  return rows[0];
+}
+
+describe('modifyUser on the state a gateway last committed', () => {
+  it('decides on what this gateway committed, without loading it', async () => {
+    const gateway = new AggregateStore();
+    const { tailnetId, userId } = await created(gateway, 'Engineer');
+    const load = vi.spyOn(gateway, 'load');
+    const modified = await modifyUser(pool, gateway, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Lead'));
+    expect(load).not.toHaveBeenCalled();
+    expect(modified.version).toBe(2);
+    expect((await stored(userId)).state.attributes.title).toBe('Lead');
+  });
+
+  it('decides again on the stored state when another gateway changed the user since', async () => {
+    const [a, b] = [new AggregateStore(), new AggregateStore()];
+    const { tailnetId, userId } = await created(a, 'Engineer');
+    await modifyUser(pool, b, { tailnetId, userId }, setAttribute(tailnetId, userId, 'department', 'R&D'));
+    const modified = await modifyUser(pool, a, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Lead'));
+    expect(modified.version).toBe(3);
+    const { version, state } = await stored(userId);
+    expect(version).toBe(3);
+    expect(state.attributes).toMatchObject({ title: 'Lead', department: 'R&D' });
+  });
+
+  it('writes a change that the stale state would have taken for no change', async () => {
+    const [a, b] = [new AggregateStore(), new AggregateStore()];
+    const { tailnetId, userId } = await created(a, 'Engineer');
+    await modifyUser(pool, b, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Lead'));
+    // On a's remembered state the title already is "Engineer"; the stored one says "Lead".
+    const modified = await modifyUser(pool, a, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Engineer'));
+    expect(modified.version).toBe(3);
+    expect((await stored(userId)).state.attributes.title).toBe('Engineer');
+  });
+
+  it('does not refuse on the stale state what the stored state allows', async () => {
+    const [a, b] = [new AggregateStore(), new AggregateStore()];
+    const { tailnetId, userId } = await created(a, 'Engineer');
+    await modifyUser(pool, b, { tailnetId, userId }, setAttribute(tailnetId, userId, 'department', 'R&D'));
+    const needsDepartment = (current: { version: number; state: UserState }) => {
+      if (current.state.attributes.department === undefined) throw new Error('no department to rename');
+      return setAttribute(tailnetId, userId, 'department', 'Research')(current);
+    };
+    await modifyUser(pool, a, { tailnetId, userId }, needsDepartment);
+    expect((await stored(userId)).state.attributes.department).toBe('Research');
+  });
+
+  it('answers 404 for a user another gateway deleted since', async () => {
+    const [a, b] = [new AggregateStore(), new AggregateStore()];
+    const { tailnetId, userId } = await created(a, 'Engineer');
+    await modifyUser(pool, b, { tailnetId, userId }, (current) => deleteUser(tailnetId, userId, current, causation));
+    await expect(modifyUser(pool, a, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Lead'))).rejects.toBeInstanceOf(UserNotFoundError);
+  });
+
+  it("never serves one tailnet's remembered user to a request of another", async () => {
+    const gateway = new AggregateStore();
+    const { tailnetId, userId } = await created(gateway, 'Engineer');
+    const otherTailnet = randomUUID();
+    await expect(modifyUser(pool, gateway, { tailnetId: otherTailnet, userId }, setAttribute(otherTailnet, userId, 'title', 'Lead'))).rejects.toBeInstanceOf(
+      UserNotFoundError,
+    );
+    expect((await stored(userId)).state.attributes.title).toBe('Engineer');
+    await modifyUser(pool, gateway, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Lead'));
+    expect((await stored(userId)).state.attributes.title).toBe('Lead');
+  });
+});
