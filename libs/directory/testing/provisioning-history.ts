@@ -66,6 +66,8 @@ export function* tailnetHistory(tailnetId: string, events: number, seed: number)
     users.push({ id, userName, active: true });
     return event('UserCreated', 'User', id, { userId: id, userName, active: true, attributes: attributes(userName, true, 'Engineer') });
   };
+  const userUpdated = (user: (typeof users)[number], changed: string[], title: string, otherEmails = 0) =>
+    event('UserUpdated', 'User', user.id, { userId: user.id, userName: user.userName, changed, attributes: attributes(user.userName, user.active, title, otherEmails) });
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
   const initialUsers = Math.floor(events * 0.24);
   const initialGroups = Math.max(10, Math.floor(events * 0.004));
@@ -92,29 +94,12 @@ export function* tailnetHistory(tailnetId: string, events: number, seed: number)
       // A changed login (a married name, a new domain): userName and the work email move together.
       const user = pick(users);
       user.userName = `renamed.${user.userName}`;
-      yield event('UserUpdated', 'User', user.id, {
-        userId: user.id,
-        userName: user.userName,
-        changed: ['emails', 'userName'],
-        attributes: attributes(user.userName, user.active, 'Engineer'),
-      });
+      yield userUpdated(user, ['emails', 'userName'], 'Engineer');
     } else if (roll < 0.05) {
       // Other emails come and go, so a user's stored emails grow and shrink.
-      const user = pick(users);
-      yield event('UserUpdated', 'User', user.id, {
-        userId: user.id,
-        userName: user.userName,
-        changed: ['emails'],
-        attributes: attributes(user.userName, user.active, 'Engineer', Math.floor(random() * 4)),
-      });
+      yield userUpdated(pick(users), ['emails'], 'Engineer', Math.floor(random() * 4));
     } else if (roll < 0.3) {
-      const user = pick(users);
-      yield event('UserUpdated', 'User', user.id, {
-        userId: user.id,
-        userName: user.userName,
-        changed: ['title'],
-        attributes: attributes(user.userName, user.active, `Title ${Math.floor(random() * 100)}`),
-      });
+      yield userUpdated(pick(users), ['title'], `Title ${Math.floor(random() * 100)}`);
     } else if (roll < 0.4) {
       // Deactivations, and about as many reactivations of the deactivated.
       const back = suspended.length > 0 && random() < 0.45 ? suspended.splice(Math.floor(random() * suspended.length), 1)[0] : undefined;

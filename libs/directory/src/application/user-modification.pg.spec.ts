@@ -7,7 +7,7 @@ import { migrate } from '#roster/platform';
 import { dropDatabase } from '#roster/testkit';
 import { AggregateStore } from '#roster/write-model';
 import { UserNotFoundError } from '../domain/directory.errors.js';
-import { createUser, deleteUser, updateUser, userNameClaim, type UserState } from '../domain/user.js';
+import { createUser, deleteUser, updateUser, userNameClaim, type UserChange, type UserState } from '../domain/user.js';
 import { modifyUser } from './user-modification.js';
 
 // Two gateways (two AggregateStores, each remembering what it committed) on one real PostgreSQL database
@@ -41,8 +41,18 @@ async function created(store: AggregateStore, title: string) {
   return { tailnetId, userId };
 }
 
-const setAttribute = (tailnetId: string, userId: string, name: string, value: string) => (current: { version: number; state: UserState }) =>
+type Decide = (current: { version: number; state: UserState }) => UserChange;
+
+const setAttribute = (tailnetId: string, userId: string, name: string, value: string): Decide => (current) =>
   updateUser(tailnetId, userId, current, { ...current.state.attributes, [name]: value }, causation);
+
+/** A user gateway `a` created, then gateway `b` changed: what `a` remembers of it is stale. */
+async function changedElsewhere(change: (tailnetId: string, userId: string) => Decide) {
+  const [a, b] = [new AggregateStore(), new AggregateStore()];
+  const { tailnetId, userId } = await created(a, 'Engineer');
+  await modifyUser(pool, b, { tailnetId, userId }, change(tailnetId, userId));
+  return { a, tailnetId, userId };
+}
 
 async function stored(userId: string) {
   const { rows } = await pool.query<{ version: number; state: UserState }>('SELECT version, state FROM writes.aggregates WHERE aggregate_id = $1', [userId]);
@@ -61,9 +71,7 @@ describe('modifyUser on the state a gateway last committed', () => {
   });
 
   it('decides again on the stored state when another gateway changed the user since', async () => {
-    const [a, b] = [new AggregateStore(), new AggregateStore()];
-    const { tailnetId, userId } = await created(a, 'Engineer');
-    await modifyUser(pool, b, { tailnetId, userId }, setAttribute(tailnetId, userId, 'department', 'R&D'));
+    const { a, tailnetId, userId } = await changedElsewhere((t, u) => setAttribute(t, u, 'department', 'R&D'));
     const modified = await modifyUser(pool, a, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Lead'));
     expect(modified.version).toBe(3);
     const { version, state } = await stored(userId);
@@ -72,9 +80,7 @@ describe('modifyUser on the state a gateway last committed', () => {
   });
 
   it('writes a change that the stale state would have taken for no change', async () => {
-    const [a, b] = [new AggregateStore(), new AggregateStore()];
-    const { tailnetId, userId } = await created(a, 'Engineer');
-    await modifyUser(pool, b, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Lead'));
+    const { a, tailnetId, userId } = await changedElsewhere((t, u) => setAttribute(t, u, 'title', 'Lead'));
     // On a's remembered state the title already is "Engineer"; the stored one says "Lead".
     const modified = await modifyUser(pool, a, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Engineer'));
     expect(modified.version).toBe(3);
@@ -82,10 +88,8 @@ describe('modifyUser on the state a gateway last committed', () => {
   });
 
   it('does not refuse on the stale state what the stored state allows', async () => {
-    const [a, b] = [new AggregateStore(), new AggregateStore()];
-    const { tailnetId, userId } = await created(a, 'Engineer');
-    await modifyUser(pool, b, { tailnetId, userId }, setAttribute(tailnetId, userId, 'department', 'R&D'));
-    const needsDepartment = (current: { version: number; state: UserState }) => {
+    const { a, tailnetId, userId } = await changedElsewhere((t, u) => setAttribute(t, u, 'department', 'R&D'));
+    const needsDepartment: Decide = (current) => {
       if (current.state.attributes.department === undefined) throw new Error('no department to rename');
       return setAttribute(tailnetId, userId, 'department', 'Research')(current);
     };
@@ -94,9 +98,7 @@ describe('modifyUser on the state a gateway last committed', () => {
   });
 
   it('answers 404 for a user another gateway deleted since', async () => {
-    const [a, b] = [new AggregateStore(), new AggregateStore()];
-    const { tailnetId, userId } = await created(a, 'Engineer');
-    await modifyUser(pool, b, { tailnetId, userId }, (current) => deleteUser(tailnetId, userId, current, causation));
+    const { a, tailnetId, userId } = await changedElsewhere((t, u) => (current) => deleteUser(t, u, current, causation));
     await expect(modifyUser(pool, a, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Lead'))).rejects.toBeInstanceOf(UserNotFoundError);
   });
 
