@@ -113,7 +113,10 @@ export class AggregateStore {
 
   /**
    * Saves `record` (at `expectedVersion + events.length`), creating it when `expectedVersion` is 0; claims and
-   * releases unique values; appends the events to the outbox; sets read fences. Fails with VersionConflictError
+   * releases a unique value; appends the events to the outbox; sets read fences. The release names the claim's
+   * whole key, so even the generic plan PostgreSQL settles on for this prepared statement — made while the table
+   * was small — finds it by the primary key: joined with an array of releases instead, it scanned every claim of
+   * the tailnet on every write (0.8 ms at 6,000 users, growing with the tailnet). Fails with VersionConflictError
    * if another writer got there first, or ClaimTakenError if a claimed value is held by another aggregate.
    * Pass `insideTransaction` when `db` is a client in an open transaction, and call `wakeRelay` after COMMIT.
    * `fences` names the projections whose reads of this aggregate must wait for the write (read-your-writes).
@@ -123,10 +126,10 @@ export class AggregateStore {
     record: AggregateRecord<TState>,
     expectedVersion: number,
     events: EventEnvelope[],
-    claims: { claim?: UniqueClaim[]; release?: UniqueClaim[] } = {},
+    claims: { claim?: UniqueClaim; release?: UniqueClaim } = {},
     { insideTransaction = false, fences = DEFAULT_FENCED_PROJECTIONS }: { insideTransaction?: boolean; fences?: string[] } = {},
   ): Promise<void> {
-    const { claim, release } = withoutUnchangedClaims(claims.claim ?? [], claims.release ?? []);
+    const { claim, release } = withoutUnchangedClaim(claims);
     const save =
       expectedVersion === 0
         ? `INSERT INTO writes.aggregates (aggregate_id, tailnet_id, aggregate_type, version, state)
@@ -142,13 +145,11 @@ export class AggregateStore {
         name: expectedVersion === 0 ? 'aggregate-create' : 'aggregate-update',
         text: `WITH saved AS (${save}),
          released AS (
-           DELETE FROM writes.unique_claims c USING unnest($7::text[], $8::text[]) AS r(scope, key)
-            WHERE EXISTS (SELECT 1 FROM saved)
-              AND c.tailnet_id = $2 AND c.scope = r.scope AND c.key = r.key AND c.aggregate_id = $1),
+           DELETE FROM writes.unique_claims c
+            WHERE EXISTS (SELECT 1 FROM saved) AND c.tailnet_id = $2 AND c.scope = $7 AND c.key = $8 AND c.aggregate_id = $1),
          claimed AS (
            INSERT INTO writes.unique_claims (tailnet_id, scope, key, aggregate_id)
-           SELECT $2, scope, key, $1 FROM unnest($9::text[], $10::text[]) AS c(scope, key)
-            WHERE EXISTS (SELECT 1 FROM saved)),
+           SELECT $2, $9, $10, $1 WHERE $9::text IS NOT NULL AND EXISTS (SELECT 1 FROM saved)),
          appended AS (
            INSERT INTO writes.outbox (${OUTBOX_COLUMNS})
            SELECT e.* FROM ${outboxRowsFrom(12)} AS e WHERE EXISTS (SELECT 1 FROM saved)),
@@ -165,17 +166,17 @@ export class AggregateStore {
           record.version,
           json,
           expectedVersion,
-          release.map((c) => c.scope),
-          release.map((c) => c.key),
-          claim.map((c) => c.scope),
-          claim.map((c) => c.key),
+          release?.scope ?? null,
+          release?.key ?? null,
+          claim?.scope ?? null,
+          claim?.key ?? null,
           fences,
           ...outboxValues(events),
         ],
       });
       if (!rows[0].saved) throw new VersionConflictError(record.aggregateId, expectedVersion);
     } catch (error) {
-      if (isUniqueViolation(error, 'unique_claims_pkey')) throw new ClaimTakenError(takenClaim(error, claim));
+      if (claim && isUniqueViolation(error, 'unique_claims_pkey')) throw new ClaimTakenError(claim);
       throw error;
     }
     // Inside a caller's transaction nothing is visible yet; the caller wakes the relay once it has committed.
@@ -197,14 +198,7 @@ function toRecord<TState>(tailnetId: string, row: AggregateRow<TState>): Aggrega
 }
 
 /** Releasing and re-claiming the same key in one statement would collide with itself; such a key stays as it is. */
-function withoutUnchangedClaims(claim: UniqueClaim[], release: UniqueClaim[]) {
-  const id = (c: UniqueClaim) => `${c.scope}\u0000${c.key}`;
-  const claimed = new Set(claim.map(id));
-  const released = new Set(release.map(id));
-  return { claim: claim.filter((c) => !released.has(id(c))), release: release.filter((c) => !claimed.has(id(c))) };
-}
-
-function takenClaim(error: unknown, claim: UniqueClaim[]): UniqueClaim {
-  const detail = String((error as { detail?: string }).detail ?? '');
-  return claim.find((c) => detail.includes(`, ${c.scope}, `)) ?? claim[0];
+function withoutUnchangedClaim({ claim, release }: { claim?: UniqueClaim; release?: UniqueClaim }) {
+  const unchanged = claim !== undefined && release !== undefined && claim.scope === release.scope && claim.key === release.key;
+  return unchanged ? {} : { claim, release };
 }

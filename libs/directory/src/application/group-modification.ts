@@ -205,7 +205,7 @@ function changeByDelta(
 
 /** A renamed group moves its name claim; a deleted one frees it. */
 function claimsOf(before: GroupState, after: GroupState) {
-  if (after.deleted) return { release: [groupNameClaim(before.displayName)] };
+  if (after.deleted) return { release: groupNameClaim(before.displayName) };
   if (groupNameKey(before.displayName) === groupNameKey(after.displayName)) return {};
-  return { claim: [groupNameClaim(after.displayName)], release: [groupNameClaim(before.displayName)] };
+  return { claim: groupNameClaim(after.displayName), release: groupNameClaim(before.displayName) };
 }

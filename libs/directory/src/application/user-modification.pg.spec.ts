@@ -37,7 +37,7 @@ async function created(store: AggregateStore, title: string) {
   const attributes = { userName: `${randomUUID()}@example.com`, title };
   const { state, events } = createUser(tailnetId, attributes, causation);
   const userId = events[0].aggregateId;
-  await store.commit(pool, { aggregateId: userId, tailnetId, aggregateType: 'User', version: 1, state }, 0, events, { claim: [userNameClaim(state.userName)] });
+  await store.commit(pool, { aggregateId: userId, tailnetId, aggregateType: 'User', version: 1, state }, 0, events, { claim: userNameClaim(state.userName) });
   return { tailnetId, userId };
 }
 
@@ -112,5 +112,17 @@ describe('modifyUser on the state a gateway last committed', () => {
     expect((await stored(userId)).state.attributes.title).toBe('Engineer');
     await modifyUser(pool, gateway, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Lead'));
     expect((await stored(userId)).state.attributes.title).toBe('Lead');
+  });
+
+  it('moves the userName claim on a rename and gives it back on a delete', async () => {
+    const gateway = new AggregateStore();
+    const { tailnetId, userId } = await created(gateway, 'Engineer');
+    const claimsOf = async () =>
+      (await pool.query<{ key: string }>('SELECT key FROM writes.unique_claims WHERE aggregate_id = $1', [userId])).rows.map((row) => row.key);
+    const renamed = `renamed.${randomUUID()}@example.com`;
+    await modifyUser(pool, gateway, { tailnetId, userId }, setAttribute(tailnetId, userId, 'userName', renamed));
+    expect(await claimsOf()).toEqual([renamed]);
+    await modifyUser(pool, gateway, { tailnetId, userId }, (current) => deleteUser(tailnetId, userId, current, causation));
+    expect(await claimsOf()).toEqual([]);
   });
 });

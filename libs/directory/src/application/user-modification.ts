@@ -61,7 +61,7 @@ function decideOrUndefined(decide: (current: { version: number; state: UserState
 
 /** A renamed user moves its claim to the new name; a deleted one gives its name back. */
 function claimsOf(before: UserState, after: UserState) {
-  if (after.deleted) return { release: [userNameClaim(before.userName)] };
+  if (after.deleted) return { release: userNameClaim(before.userName) };
   if (userNameKey(before.userName) === userNameKey(after.userName)) return {};
-  return { claim: [userNameClaim(after.userName)], release: [userNameClaim(before.userName)] };
+  return { claim: userNameClaim(after.userName), release: userNameClaim(before.userName) };
 }

@@ -29,7 +29,7 @@ export async function modifyNode(
     if (change.events.length === 0) return { nodeId, version: current.version, state: current.state };
     const version = current.version + change.events.length;
     try {
-      const release = change.state.deleted ? [{ scope: 'nodeIp', key: current.state.ipv4 }] : [];
+      const release = change.state.deleted ? { scope: 'nodeIp', key: current.state.ipv4 } : undefined;
       await store.commit(pool, { ...current, version, state: change.state }, current.version, change.events, { release }, { fences: [NODES_PROJECTION] });
       return { nodeId, version, state: change.state };
     } catch (error) {

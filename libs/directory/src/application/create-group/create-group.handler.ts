@@ -23,7 +23,7 @@ export class CreateGroupHandler implements ICommandHandler<CreateGroupCommand, M
     const groupId = events[0].aggregateId;
     try {
       await this.store.commit(this.pool, { aggregateId: groupId, tailnetId, aggregateType: 'Group', version: events.length, state }, 0, events, {
-        claim: [groupNameClaim(state.displayName)],
+        claim: groupNameClaim(state.displayName),
       });
     } catch (error) {
       if (error instanceof ClaimTakenError) throw new GroupNameTakenError(state.displayName);

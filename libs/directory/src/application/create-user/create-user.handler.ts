@@ -23,7 +23,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand, Cre
     try {
       // The claim on the name is what makes two concurrent creates of one userName yield one 201 and one 409.
       await this.store.commit(this.pool, { aggregateId: userId, tailnetId, aggregateType: 'User', version: 1, state }, 0, events, {
-        claim: [userNameClaim(state.userName)],
+        claim: userNameClaim(state.userName),
       });
     } catch (error) {
       if (error instanceof ClaimTakenError) throw new UserNameTakenError(state.userName);

@@ -37,7 +37,7 @@ export class RegisterNodeHandler implements ICommandHandler<RegisterNodeCommand,
       try {
         // The claim on the address is what keeps two concurrent registrations from sharing one.
         await this.store.commit(this.pool, { aggregateId: nodeId, tailnetId, aggregateType: 'Node', version: 1, state }, 0, events,
-          { claim: [{ scope: 'nodeIp', key: state.ipv4 }] }, { fences: [NODES_PROJECTION] });
+          { claim: { scope: 'nodeIp', key: state.ipv4 } }, { fences: [NODES_PROJECTION] });
         return { nodeId, version: 1, state };
       } catch (error) {
         if (!(error instanceof ClaimTakenError)) throw error;
