@@ -45,9 +45,11 @@ export class DirectoryProjection implements Projection {
       text: `WITH gone_users AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS d(tailnet_id, id, version)),
                   gone_groups AS (SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::int[]) AS d(tailnet_id, id, version)),
                   emails AS (DELETE FROM user_emails e USING gone_users d WHERE e.tailnet_id = d.tailnet_id AND e.user_id = d.id),
-                  memberships AS (
-                    DELETE FROM group_members m WHERE (m.tailnet_id, m.user_id) IN (SELECT tailnet_id, id FROM gone_users)
-                                                   OR (m.tailnet_id, m.group_id) IN (SELECT tailnet_id, id FROM gone_groups)),
+                  -- Two deletes, each by an index: one with OR scanned every membership of the database.
+                  users_memberships AS (
+                    DELETE FROM group_members m USING gone_users d WHERE m.tailnet_id = d.tailnet_id AND m.user_id = d.id),
+                  groups_memberships AS (
+                    DELETE FROM group_members m USING gone_groups d WHERE m.tailnet_id = d.tailnet_id AND m.group_id = d.id),
                   users_deleted AS (
                     DELETE FROM users u USING gone_users d WHERE u.tailnet_id = d.tailnet_id AND u.id = d.id AND u.version < d.version)
              DELETE FROM groups g USING gone_groups d WHERE g.tailnet_id = d.tailnet_id AND g.id = d.id AND g.version < d.version`,
