@@ -1,9 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '#roster/platform';
 import { DirectoryProjection } from '#roster/directory';
 import { ProjectorRuntime } from '#roster/projector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oktaUser, type Stack } from '#roster/testkit';
-import { startStack } from './support/stack.js';
+import { eventually, startStack } from './support/stack.js';
 
 const noMetrics = { applied: () => undefined, lag: () => undefined };
 
@@ -80,6 +81,31 @@ describe('projector: exactly once in effect across crashes, redelivery and rebui
     const marker = await tailnet.scim.post('/Users', oktaUser('after.redelivery@example.com'));
     expect((await tailnet.scim.get(`/Users/${marker.body.id}`)).status).toBe(200);
     expect(await tableChecksums(stack, 'directory', [marker.body.id])).toEqual(before);
+  });
+
+  it('lingers for fuller batches while nobody reads, and never keeps a waiting reader', async () => {
+    const projected = async (userId: string) =>
+      (await stack.pool.query('SELECT 1 FROM directory.users WHERE id = $1', [userId])).rowCount === 1;
+    stack.setServiceEnv('directory-projector', { PROJECTOR_LINGER_MS: '1000' });
+    await stack.stopService('directory-projector');
+    await stack.startService('directory-projector');
+    await stack.waitUntil('directory-projector', 'readyz');
+    try {
+      // Once this user's batch is applied, the projector waits a second before fetching again.
+      const first = await tailnet.scim.post('/Users', oktaUser('linger.first@example.com'));
+      await eventually(() => projected(first.body.id), Boolean);
+      const second = await tailnet.scim.post('/Users', oktaUser('linger.second@example.com'));
+      await sleep(300);
+      expect(await projected(second.body.id)).toBe(false);
+      // A read of it waits on its fence, which tells the projector to stop lingering.
+      const started = Date.now();
+      expect((await tailnet.scim.get(`/Users/${second.body.id}`)).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(400);
+    } finally {
+      stack.setServiceEnv('directory-projector', {});
+      await stack.stopService('directory-projector');
+      await stack.startService('directory-projector');
+    }
   });
 
   it('equals a read model rebuilt from offset 0', async () => {

@@ -28,3 +28,5 @@ export type ProjectionContext = {
 };
 
 export const PROJECTION_APPLIED_CHANNEL = 'roster_projection_applied';
+/** A reader is waiting on a projection's read-your-writes fences (payload: the projection's name). */
+export const READ_AWAITED_CHANNEL = 'roster_read_awaited';

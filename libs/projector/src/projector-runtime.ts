@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeEvent, type LoggedEvent } from '#roster/events';
 import { inTransaction, inTransactionBegunBy } from '#roster/platform';
+import { AwaitedReads } from './awaited-reads.js';
 import { beginWithCheckpoint, CHECKPOINT_TABLE_DDL, readCheckpoints, type Checkpoint } from './checkpoint-store.js';
 import { PROJECTION_APPLIED_CHANNEL, type Projection } from './projection.js';
 
@@ -13,7 +14,7 @@ const LAG_REFRESH_MS = 2_000;
 const VACUUM_AFTER_EVENTS = 5_000;
 const VACUUM_AT_MOST_EVERY_MS = 30_000;
 
-/** A batch at least this large, arriving with the projector caught up, means the log is busy (see `lingerMs`). */
+/** By default a batch at least this large, arriving with the projector caught up, means the log is busy (see `lingerMs`). */
 const BUSY_BATCH_EVENTS = 8;
 
 /** What rebuilds (`roster replay`, the replay benchmark) run with: one partition per consumer slot of a 6-partition log. */
@@ -45,10 +46,16 @@ export type ProjectorRuntimeOptions = {
   /**
    * How long to wait before fetching again after a busy batch (default 0: never wait). Each batch costs a
    * fetch and a transaction whatever its size, so while the log is busy (an IdP's sync cycle) fewer, fuller
-   * batches save this process, PostgreSQL and Kafka work, at the price of up to this much freshness. A lone
-   * change is never delayed, nor is catching up. Only for projections no read waits on.
+   * batches save this process, PostgreSQL and Kafka work, at the price of up to this much freshness. Catching up
+   * is never delayed. A live projection does not linger while a reader waits on its read-your-writes fences, or
+   * did within the last second (`AwaitedReads`): such a reader never waits for the linger.
    */
   lingerMs?: number;
+  /**
+   * How many events a batch that reached the end of the log must hold to count as busy (default 8). Below it,
+   * the runtime fetches again at once, so a lone change is not delayed by the one before it.
+   */
+  busyBatchEvents?: number;
 };
 
 export type ProjectorMetrics = {
@@ -76,6 +83,7 @@ export class ProjectorRuntime {
   private limits: Map<number, bigint> | undefined;
   private readonly paused = new Set<number>();
   private readonly pausedAt = new Map<number, bigint>();
+  private awaitedReads: AwaitedReads | undefined;
   state: ProjectorState = 'starting';
 
   constructor(
@@ -108,6 +116,10 @@ export class ProjectorRuntime {
 
   async start(): Promise<void> {
     await this.createTables();
+    if (this.options.live && (this.options.lingerMs ?? 0) > 0) {
+      this.awaitedReads = new AwaitedReads(this.pool, this.options.projection.name, this.logger);
+      await this.awaitedReads.start();
+    }
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
@@ -145,6 +157,7 @@ export class ProjectorRuntime {
 
   async stop(): Promise<void> {
     clearInterval(this.lagTimer);
+    this.awaitedReads?.stop();
     await this.consumer?.disconnect();
     this.state = 'stopped';
   }
@@ -245,7 +258,8 @@ export class ProjectorRuntime {
     this.lagByPartition.set(partition, lag);
     this.metrics.lag(this.options.projection.name, partition, lag);
     const lingerMs = this.options.lingerMs ?? 0;
-    if (lingerMs > 0 && lag === 0 && messages.length >= BUSY_BATCH_EVENTS && isRunning()) await sleep(lingerMs);
+    const busy = lag === 0 && messages.length >= (this.options.busyBatchEvents ?? BUSY_BATCH_EVENTS);
+    if (lingerMs > 0 && busy && isRunning()) await (this.awaitedReads ? this.awaitedReads.linger(lingerMs) : sleep(lingerMs));
   }
 
   /**

@@ -51,11 +51,10 @@ export type ProjectorServiceOptions = {
   defaultPort: number;
   /** The live projection's schema; its consumer group is `<namespace>roster-projector-<schema>`. */
   schema: string;
-  /**
-   * Its linger after a busy batch (ProjectorRuntimeOptions.lingerMs) unless PROJECTOR_LINGER_MS says otherwise:
-   * 0 for a projection readers wait on.
-   */
+  /** Its linger after a busy batch (ProjectorRuntimeOptions.lingerMs) unless PROJECTOR_LINGER_MS says otherwise. */
   defaultLingerMs: number;
+  /** See ProjectorRuntimeOptions.busyBatchEvents. */
+  busyBatchEvents?: number;
   migrations: (new () => MigrationInterface)[];
   build: (context: ProjectorServiceContext) => ProjectorServiceParts | Promise<ProjectorServiceParts>;
 };
@@ -64,13 +63,14 @@ export type ProjectorServiceOptions = {
  * The frame every projector service shares: configuration, migrations, pool and Kafka client, the live projection
  * on the projector runtime, `/healthz` `/readyz` (caught up) `/metrics`, and an orderly shutdown.
  */
-export async function runProjectorService({ name, defaultPort, schema, defaultLingerMs, migrations, build }: ProjectorServiceOptions): Promise<void> {
+export async function runProjectorService({ name, defaultPort, schema, defaultLingerMs, busyBatchEvents, migrations, build }: ProjectorServiceOptions): Promise<void> {
   const config = loadConfig(process.env, defaultPort);
   const logger = createLogger(name, config.logLevel);
   const metrics = new RosterMetrics(name);
   await (await migrate(config.databaseUrl, migrations)).destroy();
 
-  const pool = createPool(config.databaseUrl, 4, `roster-${name}`);
+  // One connection more than the work needs: the runtime listens on one for readers waiting on the projection.
+  const pool = createPool(config.databaseUrl, 5, `roster-${name}`);
   const kafka = createKafka(config.kafka.brokers, `${config.kafka.clientId}-${name}`, logger);
   const topics = topicsFor(config.kafka.namespace);
   await ensureTopics(kafka, topics, config.kafka.eventsTopicPartitions);
@@ -82,6 +82,7 @@ export async function runProjectorService({ name, defaultPort, schema, defaultLi
     groupId: `${config.kafka.namespace}roster-projector-${schema}`,
     live: true,
     lingerMs: config.projectorLingerMs ?? defaultLingerMs,
+    busyBatchEvents,
   });
 
   const caughtUp: ReadinessCheck = {

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrations } from '#roster/migrations';
 import { createLogger, migrate } from '#roster/platform';
-import { PROJECTION_APPLIED_CHANNEL } from '#roster/projector';
+import { PROJECTION_APPLIED_CHANNEL, READ_AWAITED_CHANNEL } from '#roster/projector';
 import { dropDatabase } from '#roster/testkit';
 import { ReadFence, ReadModelBehindError } from './read-fence.js';
 
@@ -106,6 +106,26 @@ describe('ReadFence: a read waits for the writes of its tailnet, woken by its ow
     await fence.waitForTailnet('directory', tailnetId, 5_000);
     // Left to the backstop poll, the wait would last 200 ms more.
     expect(Date.now() - answered).toBeLessThan(BACKSTOP_POLL_MS - 50);
+  });
+
+  it("tells its projection's projector, once, that a read is waiting, and only when one is", async () => {
+    const listener = new pg.Client({ ...SERVER, database: DATABASE });
+    await listener.connect();
+    const announced: string[] = [];
+    listener.on('notification', ({ payload }) => announced.push(payload ?? ''));
+    await listener.query(`LISTEN ${READ_AWAITED_CHANNEL}`);
+    const [tailnetId, aggregateId] = [randomUUID(), randomUUID()];
+    await fence.waitForTailnet('directory', tailnetId, 5_000);
+    await setFence('directory', tailnetId, aggregateId);
+    const waited = fence.waitForTailnet('directory', tailnetId, 5_000);
+    await sleep(30);
+    await notify('directory');
+    await sleep(30);
+    await release('directory', aggregateId);
+    await waited;
+    await sleep(30);
+    await listener.end();
+    expect(announced).toEqual(['directory']);
   });
 
   it('gives up with ReadModelBehindError when the fence outlives the allowed wait', async () => {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { PROJECTION_APPLIED_CHANNEL } from '#roster/projector';
+import { PROJECTION_APPLIED_CHANNEL, READ_AWAITED_CHANNEL } from '#roster/projector';
 
 /** The read model has not caught up with this tailnet's writes within the allowed wait. */
 export class ReadModelBehindError extends Error {
@@ -89,6 +89,8 @@ export class ReadFence {
    * must send it straight back to check rather than to the backstop poll.
    */
   private async waitForPending(projection: string, tailnetId: string, fenced: string[], notifiedBefore: number, timeoutMs: number) {
+    if (fenced.length === 0) return;
+    await this.announceWaiting(projection);
     let pending = fenced;
     let notified = notifiedBefore;
     const deadline = Date.now() + timeoutMs;
@@ -100,6 +102,11 @@ export class ReadFence {
       notified = this.notificationsOf(projection);
       pending = await this.stillFenced(projection, tailnetId, pending);
     }
+  }
+
+  /** Tells the projector not to linger for fuller batches while this read waits (see AwaitedReads). */
+  private async announceWaiting(projection: string): Promise<void> {
+    await this.pool.query({ name: 'read-awaited', text: 'SELECT pg_notify($1, $2)', values: [READ_AWAITED_CHANNEL, projection] });
   }
 
   private async fencedAggregates(projection: string, tailnetId: string): Promise<string[]> {
