@@ -12,6 +12,7 @@ import {
 import { AdminKeyRejectedError, ForeignTailnetError } from '#roster/tailnets';
 import { LOGGER } from '../gateway.tokens.js';
 import { toScimError } from '../scim/scim-exception.filter.js';
+import type { ScimRequest } from '../scim/scim-principal.js';
 import { PolicyBodyError, PolicyPreconditionFailedError, PolicyRejectedError } from '#roster/policy';
 import { InvalidAdminRequestError } from './admin-request-body.js';
 
@@ -48,9 +49,10 @@ export class AdminExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost) {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { correlationId } = host.switchToHttp().getRequest<ScimRequest>();
     const known = toAdminError(error);
-    if (!known) this.logger.error({ err: error }, 'unexpected error');
-    else if (known.status >= 500) this.logger.warn({ err: error, status: known.status }, 'request failed');
+    if (!known) this.logger.error({ err: error, correlationId }, 'unexpected error');
+    else if (known.status >= 500) this.logger.warn({ err: error, status: known.status, correlationId }, 'request failed');
     const mapped = known ?? { status: 500, message: 'internal error; see the gateway log for this correlation id' };
     for (const [name, value] of Object.entries(mapped.headers ?? {})) void reply.header(name, value);
     void reply.status(mapped.status).send({ message: mapped.message, ...(mapped.details === undefined ? {} : { details: mapped.details }) });

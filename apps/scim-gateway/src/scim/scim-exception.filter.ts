@@ -13,6 +13,7 @@ import { ScimError } from '#roster/scim';
 import { ReadModelBehindError, VersionConflictError } from '#roster/write-model';
 import { LOGGER } from '../gateway.tokens.js';
 import { ScimUnauthorizedError } from './scim-auth.guard.js';
+import type { ScimRequest } from './scim-principal.js';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './scim-media.js';
 import { RateLimitedError } from './tailnet-rate-limiter.js';
 
@@ -83,9 +84,10 @@ export class ScimExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost) {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { correlationId } = host.switchToHttp().getRequest<ScimRequest>();
     const known = toScimError(error);
-    if (known && known.status >= 500) this.logger.warn({ err: error, status: known.status }, 'request failed');
-    const mapped = known ?? this.unexpected(error);
+    if (known && known.status >= 500) this.logger.warn({ err: error, status: known.status, correlationId }, 'request failed');
+    const mapped = known ?? this.unexpected(error, correlationId);
     for (const [name, value] of Object.entries(mapped.headers ?? {})) void reply.header(name, value);
     void reply
       .status(mapped.status)
@@ -93,8 +95,8 @@ export class ScimExceptionFilter implements ExceptionFilter {
       .send(scimErrorBody(mapped.status, mapped.detail, mapped.scimType));
   }
 
-  private unexpected(error: unknown): Mapped {
-    this.logger.error({ err: error }, 'unexpected error');
+  private unexpected(error: unknown, correlationId: string | undefined): Mapped {
+    this.logger.error({ err: error, correlationId }, 'unexpected error');
     return { status: 500, detail: 'internal error; see the gateway log for this correlation id' };
   }
 }
