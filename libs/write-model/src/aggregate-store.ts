@@ -68,6 +68,30 @@ export class AggregateStore {
     sizeCalculation: (entry) => entry.json.length + 200,
   });
 
+  /** The tail of each aggregate's queue of writers in this process (see `exclusively`). */
+  private readonly writers = new Map<string, Promise<void>>();
+
+  /**
+   * Runs `work` once every earlier `exclusively` for the same aggregate in this process has finished. Writers of
+   * one aggregate in one gateway then never conflict with each other: only another gateway's write can make
+   * the version guard fail, and the state this store last committed is current for the next in line.
+   */
+  async exclusively<T>(tailnetId: string, aggregateId: string, work: () => Promise<T>): Promise<T> {
+    const key = `${tailnetId}/${aggregateId}`;
+    const before = this.writers.get(key);
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const tail = before ? before.then(() => mine) : mine;
+    this.writers.set(key, tail);
+    try {
+      await before;
+      return await work();
+    } finally {
+      done();
+      if (this.writers.get(key) === tail) this.writers.delete(key);
+    }
+  }
+
   /** With `lock`, inside a transaction, concurrent writers of the aggregate queue up instead of conflicting. */
   async load<TState>(db: Queryable, tailnetId: string, aggregateId: string, { lock = false } = {}) {
     // Prepared (named): every PATCH, PUT and DELETE loads its aggregate, and planning it each time costs more

@@ -125,4 +125,26 @@ describe('modifyUser on the state a gateway last committed', () => {
     await modifyUser(pool, gateway, { tailnetId, userId }, (current) => deleteUser(tailnetId, userId, current, causation));
     expect(await claimsOf()).toEqual([]);
   });
+
+  it('applies concurrent changes of one user in one gateway one after another, none lost or refused', async () => {
+    const gateway = new AggregateStore();
+    const { tailnetId, userId } = await created(gateway, 'Engineer');
+    const departments = Array.from({ length: 12 }, (_, i) => `Team ${i}`);
+    const results = await Promise.all(
+      departments.map((department) => modifyUser(pool, gateway, { tailnetId, userId }, setAttribute(tailnetId, userId, 'department', department))),
+    );
+    expect(results.map((result) => result.version)).toEqual(departments.map((_, i) => i + 2));
+    const { version, state } = await stored(userId);
+    expect(version).toBe(13);
+    expect(state.attributes.department).toBe('Team 11');
+  });
+
+  it('lets a failed change go without holding up the next one', async () => {
+    const gateway = new AggregateStore();
+    const { tailnetId, userId } = await created(gateway, 'Engineer');
+    const refused = modifyUser(pool, gateway, { tailnetId, userId, ifMatchVersion: 7 }, setAttribute(tailnetId, userId, 'title', 'Lead'));
+    const next = modifyUser(pool, gateway, { tailnetId, userId }, setAttribute(tailnetId, userId, 'title', 'Staff'));
+    await expect(refused).rejects.toThrow();
+    expect((await next).version).toBe(2);
+  });
 });

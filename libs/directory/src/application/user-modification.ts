@@ -11,19 +11,28 @@ export type ModifiedUser = { userId: string; version: number; state: UserState }
 export type UserTarget = { tailnetId: string; userId: string; ifMatchVersion?: number };
 
 /**
- * Loads a user, lets `decide` work out the change, and saves it with optimistic concurrency. A request without
- * If-Match is decided again on the fresh state when another writer got there first (IdPs send PATCHes of one
- * user back to back); with If-Match, a changed version is the client's 412. The first decision without If-Match
- * is made on the state this gateway last committed, when it has it: the version guard catches a stale one, and a
- * decision to change nothing is confirmed on the stored state.
+ * Loads a user, lets `decide` work out the change, and saves it with optimistic concurrency. Writes of one user
+ * take turns within this gateway, so only another gateway's write can conflict: a request without If-Match is
+ * then decided again on the fresh state; with If-Match, a changed version is the client's 412. The first decision
+ * without If-Match is made on the state this gateway last committed, when it has it: the version guard catches a
+ * stale one, and a decision to change nothing is confirmed on the stored state.
  */
 export async function modifyUser(
+  pool: pg.Pool,
+  store: AggregateStore,
+  target: UserTarget,
+  decide: (current: { version: number; state: UserState }) => UserChange,
+): Promise<ModifiedUser> {
+  if (!isRosterId(target.userId)) throw new UserNotFoundError(target.userId);
+  return store.exclusively(target.tailnetId, target.userId, () => decideAndCommit(pool, store, target, decide));
+}
+
+async function decideAndCommit(
   pool: pg.Pool,
   store: AggregateStore,
   { tailnetId, userId, ifMatchVersion }: UserTarget,
   decide: (current: { version: number; state: UserState }) => UserChange,
 ): Promise<ModifiedUser> {
-  if (!isRosterId(userId)) throw new UserNotFoundError(userId);
   let mayUseCache = ifMatchVersion === undefined;
   for (let freshDecisions = 0; ; ) {
     const current = mayUseCache
