@@ -4,6 +4,7 @@ export * from './database/ensure-database.js';
 export * from './database/entities/api-token.entity.js';
 export * from './database/entities/tailnet.entity.js';
 export * from './database/migrate.js';
+export * from './database/notification-listener.js';
 export * from './database/pg-pool.js';
 export * from './kafka/ensure-topics.js';
 export * from './kafka/kafka-client.js';

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { NotificationListener } from '#roster/platform';
 import { READ_AWAITED_CHANNEL } from './projection.js';
 
 /**
@@ -8,7 +9,6 @@ import { READ_AWAITED_CHANNEL } from './projection.js';
  * covers the writes that reader's client makes next (Entra ID reads back what it just wrote).
  */
 const AWAITED_RECENTLY_MS = 1_000;
-const RECONNECT_AFTER_MS = 500;
 
 /**
  * Listens for readers waiting on a projection (`READ_AWAITED_CHANNEL`, payload: the projection's name), so that
@@ -16,37 +16,25 @@ const RECONNECT_AFTER_MS = 500;
  * configured: readers then wait at most the linger, never lose their answer.
  */
 export class AwaitedReads {
-  private listener: pg.PoolClient | undefined;
+  private readonly listener: NotificationListener;
   private awaitedAt = Number.NEGATIVE_INFINITY;
   private wakeSleeper: (() => void) | undefined;
   private stopped = false;
 
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly projection: string,
-    private readonly logger: Logger,
-  ) {}
+  constructor(pool: pg.Pool, projection: string, logger: Logger) {
+    this.listener = new NotificationListener(pool, READ_AWAITED_CHANNEL, logger, (payload) => {
+      if (payload === projection) this.awaited();
+    });
+  }
 
-  async start(): Promise<void> {
-    const client = await this.pool.connect();
-    client.on('notification', ({ payload }) => {
-      if (payload === this.projection) this.awaited();
-    });
-    client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'awaited-reads listener lost its connection; reconnecting');
-      this.listener = undefined;
-      client.release(true);
-      if (!this.stopped) setTimeout(() => void this.start().catch(() => undefined), RECONNECT_AFTER_MS);
-    });
-    await client.query(`LISTEN ${READ_AWAITED_CHANNEL}`);
-    this.listener = client;
+  start(): Promise<void> {
+    return this.listener.start();
   }
 
   stop(): void {
     this.stopped = true;
     this.wakeSleeper?.();
-    this.listener?.release(true);
-    this.listener = undefined;
+    this.listener.stop();
   }
 
   /** Waits `ms`, unless a reader waits on the projection now or did so recently. */

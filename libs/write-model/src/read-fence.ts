@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { NotificationListener } from '#roster/platform';
 import { PROJECTION_APPLIED_CHANNEL, READ_AWAITED_CHANNEL } from '#roster/projector';
 
 /** The read model has not caught up with this tailnet's writes within the allowed wait. */
@@ -16,33 +17,25 @@ export class ReadModelBehindError extends Error {
  * in PostgreSQL, so this holds across gateway replicas, and reads of tailnets with no recent writes never wait.
  */
 export class ReadFence {
-  private listener: pg.PoolClient | undefined;
+  private readonly listener: NotificationListener;
   private readonly waiters = new Set<{ projection: string; wake: () => void }>();
   /** Notifications received per projection: a read compares it across its query to see one it was not yet waiting for. */
   private readonly notified = new Map<string, number>();
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.listener = new NotificationListener(pool, PROJECTION_APPLIED_CHANNEL, logger, (projection) => this.wake(projection));
+  }
 
-  async start(): Promise<void> {
-    const client = await this.pool.connect();
-    client.on('notification', (notification) => this.wake(notification.payload));
-    client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'read fence listener lost its connection; reconnecting');
-      this.listener = undefined;
-      client.release(true);
-      setTimeout(() => void this.start().catch(() => undefined), 500);
-    });
-    await client.query(`LISTEN ${PROJECTION_APPLIED_CHANNEL}`);
-    this.listener = client;
+  start(): Promise<void> {
+    return this.listener.start();
   }
 
   async stop(): Promise<void> {
     this.wake();
-    this.listener?.release(true);
-    this.listener = undefined;
+    this.listener.stop();
   }
 
   /**
