@@ -48,8 +48,9 @@ export class AdminExceptionFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(error: unknown, host: ArgumentsHost) {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { correlationId } = host.switchToHttp().getRequest<ScimRequest>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const { correlationId } = http.getRequest<ScimRequest>();
     const known = toAdminError(error);
     if (!known) this.logger.error({ err: error, correlationId }, 'unexpected error');
     else if (known.status >= 500) this.logger.warn({ err: error, status: known.status, correlationId }, 'request failed');

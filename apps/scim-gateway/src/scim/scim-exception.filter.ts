@@ -83,8 +83,9 @@ export class ScimExceptionFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(error: unknown, host: ArgumentsHost) {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { correlationId } = host.switchToHttp().getRequest<ScimRequest>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const { correlationId } = http.getRequest<ScimRequest>();
     const known = toScimError(error);
     if (known && known.status >= 500) this.logger.warn({ err: error, status: known.status, correlationId }, 'request failed');
     const mapped = known ?? this.unexpected(error, correlationId);

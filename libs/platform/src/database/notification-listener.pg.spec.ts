@@ -46,4 +46,14 @@ describe('NotificationListener', () => {
     expect(received).toContain('after reconnect');
     expect(received).not.toContain('ignored');
   });
+
+  it('gives its connection back when stopped while still connecting', async () => {
+    const own = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', max: 1 });
+    const listener = new NotificationListener(own, `spec_${randomUUID().slice(0, 8)}`, createLogger('listener-spec', 'silent'), () => undefined);
+    const starting = listener.start();
+    listener.stop();
+    await starting;
+    expect(own.totalCount - own.idleCount).toBe(0);
+    await own.end();
+  });
 });

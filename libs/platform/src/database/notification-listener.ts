@@ -34,7 +34,9 @@ export class NotificationListener {
       client.release(true);
       throw error;
     }
-    this.client = client;
+    // Stopped while connecting (a reconnect racing shutdown): holding the connection would keep the pool from ending.
+    if (this.stopped) client.release(true);
+    else this.client = client;
   }
 
   stop(): void {
