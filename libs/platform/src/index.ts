@@ -6,6 +6,7 @@ export * from './database/entities/tailnet.entity.js';
 export * from './database/migrate.js';
 export * from './database/notification-listener.js';
 export * from './database/pg-pool.js';
+export * from './database/reused-plans.js';
 export * from './kafka/ensure-topics.js';
 export * from './kafka/kafka-client.js';
 export * from './logging/logger.js';

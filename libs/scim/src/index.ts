@@ -67,6 +67,7 @@ export type { AttributeMapping, ChildrenMapping, ColumnMapping, ColumnSpec, Filt
 export { exactMatchOf } from './filter/exact-match.js';
 export { parseFilter } from './filter/filter-parser.js';
 export { compileFilter, type CompiledFilter } from './filter/filter-to-sql.js';
+export { planFitsEveryValue } from './filter/plan-fits-every-value.js';
 export { sortExpression } from './filter/sort-by.js';
 export { compileValuePredicate, type ValuePredicate } from './filter/value-filter-predicate.js';
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { NotificationListener } from '#roster/platform';
+import { NotificationListener, reusedPlans } from '#roster/platform';
 import { PROJECTION_APPLIED_CHANNEL, READ_AWAITED_CHANNEL } from '#roster/projector';
 
 /** The read model has not caught up with this tailnet's writes within the allowed wait. */
@@ -52,7 +52,8 @@ export class ReadFence {
    * A read of rows from the projection, with read-your-writes in one round trip when no write is pending: the
    * tailnet's fences are read in the same statement, so in the same snapshot, as the rows. Only when some are
    * pending does it wait for those, then read again. `rowsSql` takes the tailnet id as $1 and must number its
-   * rows in a column `ord` (the order they are returned in).
+   * rows in a column `ord` (the order they are returned in). `reusePlan` when one plan of `rowsSql` serves every
+   * value bound (see ReusedPlans).
    */
   async queryAfterWrites<Row extends object>(
     projection: string,
@@ -60,20 +61,24 @@ export class ReadFence {
     timeoutMs: number,
     rowsSql: string,
     params: unknown[],
+    { reusePlan = false } = {},
   ): Promise<Row[]> {
+    const statement = (text: string, values: unknown[]) => reusedPlans.statement(text, values, reusePlan);
     const notifiedBefore = this.notificationsOf(projection);
     const { rows } = await this.pool.query<Row & { pending_fences: string[]; ord: number | null }>(
-      `SELECT f.pending_fences, r.*
-         FROM (SELECT coalesce(array_agg(aggregate_id), '{}') AS pending_fences FROM writes.read_fences
-                WHERE projection = $${params.length + 1} AND tailnet_id = $1) f
-         LEFT JOIN LATERAL (${rowsSql}) r ON true
-        ORDER BY r.ord`,
-      [...params, projection],
+      statement(
+        `SELECT f.pending_fences, r.*
+           FROM (SELECT coalesce(array_agg(aggregate_id), '{}') AS pending_fences FROM writes.read_fences
+                  WHERE projection = $${params.length + 1} AND tailnet_id = $1) f
+           LEFT JOIN LATERAL (${rowsSql}) r ON true
+          ORDER BY r.ord`,
+        [...params, projection],
+      ),
     );
     const pending = rows[0].pending_fences;
     if (pending.length === 0) return rows.filter((row) => row.ord !== null);
     await this.waitForPending(projection, tailnetId, pending, notifiedBefore, timeoutMs);
-    return (await this.pool.query<Row>(rowsSql, params)).rows;
+    return (await this.pool.query<Row>(statement(rowsSql, params))).rows;
   }
 
   /**

@@ -7,6 +7,11 @@ export interface ColumnSpec {
   readonly type: ComparableType;
   /** false: compared as lower(sql) = lower($n), which an expression index on lower(sql) can serve. */
   readonly caseExact: boolean;
+  /**
+   * An index leads with the tenant and this expression (lower() of it when not caseExact), so an equality is
+   * answered from the index whatever the value: PostgreSQL may plan such a filter once (see planFitsEveryValue).
+   */
+  readonly indexed?: boolean;
 }
 
 export interface ColumnMapping extends ColumnSpec {

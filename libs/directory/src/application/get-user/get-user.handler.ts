@@ -22,6 +22,7 @@ export class GetUserHandler implements IQueryHandler<GetUserQuery, StoredUser> {
       this.timeoutMs,
       `SELECT ${STORED_USER_COLUMNS}, 1 AS ord FROM directory.users u WHERE u.tailnet_id = $1 AND u.id = $2`,
       [tailnetId, userId],
+      { reusePlan: true },
     );
     if (rows.length === 0) throw new UserNotFoundError(userId);
     return storedUserOf(rows[0]);

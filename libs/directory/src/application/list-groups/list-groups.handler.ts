@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type pg from 'pg';
-import { compileFilter, DIRECTORY_GROUP_FILTER_MAPPING, exactMatchOf, parseFilter, sortExpression } from '#roster/scim';
+import { reusedPlans } from '#roster/platform';
+import { compileFilter, DIRECTORY_GROUP_FILTER_MAPPING, exactMatchOf, parseFilter, planFitsEveryValue, sortExpression } from '#roster/scim';
 import { AggregateStore, ReadFence } from '#roster/write-model';
 import { groupNameClaim, type GroupState } from '../../domain/group.js';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
@@ -29,15 +30,16 @@ export class ListGroupsHandler implements IQueryHandler<ListGroupsQuery, GroupPa
     const where = parsed ? compileFilter(parsed, DIRECTORY_GROUP_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
     await this.fence.waitForTailnet('directory', tailnetId, this.timeoutMs);
     const params = [tailnetId, ...where.params];
-    const page = await this.pool.query(
-      `SELECT ${GROUP_COLUMNS} FROM directory.groups g
+    const reusePlan = !sortBy && (!parsed || planFitsEveryValue(parsed, DIRECTORY_GROUP_FILTER_MAPPING));
+    const text = `SELECT ${GROUP_COLUMNS} FROM directory.groups g
         WHERE g.tailnet_id = $1 AND (${where.sql})
         ORDER BY ${order}
-        OFFSET $${params.length + 1} LIMIT $${params.length + 2}`,
-      [...params, startIndex - 1, count],
-    );
+        OFFSET $${params.length + 1} LIMIT $${params.length + 2}`;
+    const values = [...params, startIndex - 1, count];
+    const page = await this.pool.query(reusedPlans.statement(text, values, reusePlan));
+    const matches = { from: 'directory.groups g', alias: 'g', where: where.sql, params, reusePlan };
     return {
-      totalResults: await totalOf(this.pool, 'directory.groups g', 'g', where.sql, params, startIndex, count, page.rows.length),
+      totalResults: await totalOf(this.pool, matches, { startIndex, count, rowsOnPage: page.rows.length }),
       startIndex,
       groups: await toGroupViews(this.pool, tailnetId, page.rows, withMembers),
     };

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type pg from 'pg';
-import { compileFilter, DIRECTORY_USER_FILTER_MAPPING, exactMatchOf, parseFilter, sortExpression } from '#roster/scim';
+import { compileFilter, DIRECTORY_USER_FILTER_MAPPING, exactMatchOf, parseFilter, planFitsEveryValue, sortExpression } from '#roster/scim';
 import { AggregateStore, ReadFence } from '#roster/write-model';
 import { userNameClaim, type UserState } from '../../domain/user.js';
 import { PG_POOL, READ_YOUR_WRITES_TIMEOUT_MS } from '../directory.tokens.js';
@@ -29,6 +29,8 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
     if (userName !== undefined) return this.byUserName(tailnetId, userName, startIndex, count);
     const where = parsed ? compileFilter(parsed, DIRECTORY_USER_FILTER_MAPPING, 2) : { sql: 'TRUE', params: [] };
     const params = [tailnetId, ...where.params];
+    // A sort may be on any attribute, indexed or not; unsorted pages of a lookup all take the lookup's index.
+    const reusePlan = !sortBy && (!parsed || planFitsEveryValue(parsed, DIRECTORY_USER_FILTER_MAPPING));
     const page = await this.fence.queryAfterWrites<StoredUserRow>(
       'directory',
       tailnetId,
@@ -40,8 +42,10 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery, UserPage>
           ORDER BY ${order}
          OFFSET $${params.length + 1} LIMIT $${params.length + 2}) p`,
       [...params, startIndex - 1, count],
+      { reusePlan },
     );
-    const totalResults = await totalOf(this.pool, 'directory.users u', 'u', where.sql, params, startIndex, count, page.length);
+    const matches = { from: 'directory.users u', alias: 'u', where: where.sql, params, reusePlan };
+    const totalResults = await totalOf(this.pool, matches, { startIndex, count, rowsOnPage: page.length });
     return { totalResults, startIndex, users: page.map(storedUserOf) };
   }
 
