@@ -72,6 +72,8 @@ export type ProvisioningCycleFigures = {
    */
   cpuMsPerOperation: Record<string, number>;
   gatewayCoresUsed: number;
+  /** The share of all cores' time the hypervisor ran something else while this machine wanted to run (steal). */
+  stolenShare: number;
 };
 
 export type ScimCycleFigures = ProvisioningCycleFigures & {
@@ -81,6 +83,8 @@ export type ScimCycleFigures = ProvisioningCycleFigures & {
   /** Each filter at concurrency 8 (the workload's), then one at a time: latency without queueing behind others. */
   filters: Record<string, FilterRow>;
   filtersOneAtATime: Record<string, FilterRow>;
+  /** GET /ServiceProviderConfig, authenticated but reading nothing: the latency floor under the figures above. */
+  floor: { oneAtATime: LoadResult; concurrency8: LoadResult };
 };
 
 /**
@@ -90,10 +94,10 @@ export type ScimCycleFigures = ProvisioningCycleFigures & {
  */
 export async function runScimCycleBench(stack: Stack, scimServices: ServiceName[]): Promise<ScimCycleFigures> {
   const cycle = await runProvisioningCycle(stack, 'bench-entra-cycle');
-  const { seeding, filters, filtersOneAtATime } = await runFilterBench(stack);
+  const { seeding, filters, filtersOneAtATime, floor } = await runFilterBench(stack);
   for (const service of stack.services.keys()) if (!scimServices.includes(service)) await stack.stopService(service);
   const scimServicesOnly = await runProvisioningCycle(stack, 'bench-entra-cycle-scim-services');
-  return { ...cycle, scimServicesOnly, seeding, filters, filtersOneAtATime };
+  return { ...cycle, scimServicesOnly, seeding, filters, filtersOneAtATime, floor };
 }
 
 export async function runProvisioningCycle(stack: Stack, tailnetName: string): Promise<ProvisioningCycleFigures> {
@@ -118,6 +122,7 @@ export async function runProvisioningCycle(stack: Stack, tailnetName: string): P
   const remove = await deleteUsers(tailnet.scimUrl, headers, userIds.filter((_, index) => index % 20 === 2));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuMs = cpuSpentSince(cpuBefore, stack);
+  const ticks = machineTicks();
 
   const phases: Record<string, LoadResult> = {
     'users: filter userName eq (0 found)': users.filter,
@@ -138,6 +143,7 @@ export async function runProvisioningCycle(stack: Stack, tailnetName: string): P
     overall: { operations, errors, seconds, perSecond: operations / seconds },
     cpuMsPerOperation: Object.fromEntries(Object.entries(cpuMs).map(([process, ms]) => [process, ms / operations])),
     gatewayCoresUsed: cpuMs['scim-gateway'] / 1000 / seconds,
+    stolenShare: (ticks.stealMs - cpuBefore.machine.stealMs) / (ticks.allMs - cpuBefore.machine.allMs),
   };
 }
 
@@ -279,7 +285,19 @@ async function runFilterBench(stack: Stack) {
     filters[attribute] = await timeFilter(tailnet.scimUrl, headers, people, filterOf, CONCURRENCY);
     filtersOneAtATime[attribute] = await timeFilter(tailnet.scimUrl, headers, people, filterOf, 1);
   }
-  return { seeding: { ...seeded, catchUpSeconds }, filters, filtersOneAtATime };
+  const floor = { oneAtATime: await timeNoWork(tailnet.scimUrl, headers, 1), concurrency8: await timeNoWork(tailnet.scimUrl, headers, CONCURRENCY) };
+  return { seeding: { ...seeded, catchUpSeconds }, filters, filtersOneAtATime, floor };
+}
+
+/** A request the gateway answers from memory (the token's row is cached): HTTP, auth and the machine, nothing else. */
+function timeNoWork(scimUrl: string, headers: Record<string, string>, concurrency: number) {
+  return runLoad({
+    baseUrl: scimUrl,
+    concurrency,
+    total: FILTERS_PER_ATTRIBUTE,
+    request: () => ({ method: 'GET', path: '/ServiceProviderConfig', headers }),
+    check: statusIs(200),
+  });
 }
 
 /** The filterable attributes of the Entra gallery app's user mapping, each as a filter for one person's value. */
@@ -396,14 +414,14 @@ function failedPhase(count: number): LoadResult {
   return { count, errors: count, seconds: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
 }
 
-type CpuSnapshot = { processes: Map<number, ProcessCpu>; loadGenerator: NodeJS.CpuUsage; machineBusyMs: number };
+type CpuSnapshot = { processes: Map<number, ProcessCpu>; loadGenerator: NodeJS.CpuUsage; machine: MachineTicks };
 type ProcessCpu = { command: string; ms: number };
 
 /** Processes by the name a reader of the figures knows them by; the rest of the machine is summed as one. */
 const KNOWN_COMMANDS: Record<string, string> = { postgres: 'PostgreSQL', java: 'Kafka (JVM)' };
 
 function cpuSnapshot(): CpuSnapshot {
-  return { processes: processCpu(), loadGenerator: process.cpuUsage(), machineBusyMs: machineBusyMs() };
+  return { processes: processCpu(), loadGenerator: process.cpuUsage(), machine: machineTicks() };
 }
 
 /**
@@ -421,7 +439,7 @@ function cpuSpentSince(before: CpuSnapshot, stack: Stack): Record<string, number
   const loadGenerator = process.cpuUsage(before.loadGenerator);
   spent['load generator'] = (loadGenerator.user + loadGenerator.system) / 1000;
   const accounted = Object.values(spent).reduce((sum, ms) => sum + ms, 0);
-  spent['rest of the machine'] = Math.max(0, machineBusyMs() - before.machineBusyMs - accounted);
+  spent['rest of the machine'] = Math.max(0, machineTicks().busyMs - before.machine.busyMs - accounted);
   return spent;
 }
 
@@ -446,11 +464,17 @@ function readProcessCpu(pid: number): ProcessCpu {
   return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ms: (Number(fields[14 - 3]) + Number(fields[15 - 3])) * 10 };
 }
 
-/** Busy time of all cores (every /proc/stat cpu field but idle and iowait), in ms at 100 clock ticks per second. */
-function machineBusyMs(): number {
+type MachineTicks = { busyMs: number; stealMs: number; allMs: number };
+
+/**
+ * All cores' time from /proc/stat, in ms at 100 clock ticks per second: busy (every field but idle, iowait and
+ * steal), stolen by the hypervisor, and in all.
+ */
+function machineTicks(): MachineTicks {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  const [user, nice, system, , , irq, softirq, steal] = ticks;
-  return (user + nice + system + irq + softirq + steal) * 10;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks;
+  const busy = user + nice + system + irq + softirq;
+  return { busyMs: busy * 10, stealMs: steal * 10, allMs: (busy + idle + iowait + steal) * 10 };
 }
 
 const HARD_NAMED_PEOPLE: Person[] = [
