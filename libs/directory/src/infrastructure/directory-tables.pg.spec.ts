@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '#roster/migrations';
+import { migrate } from '#roster/platform';
 import { compileFilter, DIRECTORY_GROUP_FILTER_MAPPING, DIRECTORY_USER_FILTER_MAPPING, parseFilter, type FilterMapping } from '#roster/scim';
 import { dropDatabase } from '#roster/testkit';
-import { createDirectoryTables } from './directory-tables.js';
 
-// The directory tables exactly as created for the read model, in a throwaway database on the real PostgreSQL
+// The directory tables as Roster's migrations leave them, in a throwaway database on the real PostgreSQL
 // (127.0.0.1:5432, user postgres, trust auth).
 const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 const DATABASE = `roster_directory_tables_${randomUUID().replaceAll('-', '')}`;
@@ -14,13 +15,11 @@ let admin: pg.Client;
 let client: pg.Client;
 
 beforeAll(async () => {
+  await (await migrate(`postgres://postgres@127.0.0.1:5432/${DATABASE}`, migrations)).destroy();
   admin = new pg.Client({ ...SERVER, database: 'postgres' });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  client = new pg.Client({ ...SERVER, database: DATABASE });
+  client = new pg.Client({ ...SERVER, database: DATABASE, options: '-c search_path=directory' });
   await client.connect();
-  await client.query('CREATE SCHEMA directory; SET search_path TO directory');
-  await createDirectoryTables(client);
   await insertDistinctValues();
   // The plan PostgreSQL settles on for a prepared lookup.
   await client.query('SET plan_cache_mode = force_generic_plan');
