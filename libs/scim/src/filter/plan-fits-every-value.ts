@@ -34,10 +34,11 @@ function isIndexed(term: Filter, mapping: FilterMapping): boolean {
   if (term.kind === 'valuePath') {
     const target = resolveMappedAttribute(mapping, term.attributePath, ScimError.invalidFilter);
     if (target.kind !== 'children') return false;
-    const subAttributeOf = (test: AttributeTest) => findSubAttribute(target.resolved.attribute, test.attributePath)?.name;
-    return (conjunctsOf(term.filter) ?? []).some(
-      (inner) => inner.kind === 'comparison' && isIndexedColumn(target.children.subAttributes[subAttributeOf(inner) ?? '']),
-    );
+    const isIndexedSubAttribute = (test: AttributeTest) => {
+      const name = findSubAttribute(target.resolved.attribute, test.attributePath)?.name;
+      return name !== undefined && isIndexedColumn(target.children.subAttributes[name]);
+    };
+    return (conjunctsOf(term.filter) ?? []).some((inner) => inner.kind === 'comparison' && isIndexedSubAttribute(inner));
   }
   if (term.kind !== 'comparison') return false;
   const target = resolveMappedAttribute(mapping, term.attributePath, ScimError.invalidFilter);
