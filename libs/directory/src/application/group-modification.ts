@@ -13,6 +13,7 @@ import {
   type GroupState,
   type GroupTarget,
 } from '../domain/group.js';
+import { GroupMemberIndex } from '../domain/group-member-index.js';
 import type { Causation } from '#roster/events';
 import { isRosterId } from '#roster/events';
 
@@ -51,8 +52,11 @@ export function assertMembersExist(added: string[], live: ReadonlySet<string>): 
 /** A membership delta, with which of the users it names are live users of the tailnet (see liveUsers). */
 export type MembershipDelta = GroupDelta & { live: ReadonlySet<string> };
 
+/** The group as a write is decided on, and an index of its members (built when first asked for). */
+export type DecidedOn = { version: number; state: GroupState; memberIndex: () => GroupMemberIndex };
+
 /** What a write wants of the group: events already decided, the whole group it should be, or a membership delta. */
-type Decide = (current: { version: number; state: GroupState }) => GroupChange | GroupTarget | MembershipDelta;
+type Decide = (current: DecidedOn) => GroupChange | GroupTarget | MembershipDelta;
 
 type GroupWrite = {
   ref: GroupTargetRef;
@@ -120,10 +124,13 @@ async function commitTogether(pool: pg.Pool, store: AggregateStore, batch: Group
     const loaded = await store.load<GroupState>(client, tailnetId, groupId, { lock: true });
     if (!loaded || loaded.aggregateType !== 'Group' || loaded.state.deleted) throw new GroupNotFoundError(groupId);
     let current = { version: loaded.version, state: loaded.state };
+    // One index for the batch, moved along by each membership delta, instead of one per write.
+    let index: GroupMemberIndex | undefined;
+    const memberIndex = () => (index?.describes(current.state.members) ? index : (index = new GroupMemberIndex(current.state.members)));
     const events: GroupChange['events'] = [];
     for (const write of batch) {
       try {
-        current = await decideOne(client, write, current, tailnetId, groupId, events);
+        current = await decideOne(client, write, { ...current, memberIndex }, tailnetId, groupId, events);
         const modified = { groupId, version: current.version, state: current.state };
         outcomes.push(() => write.resolve(modified));
       } catch (error) {
@@ -149,7 +156,7 @@ async function commitTogether(pool: pg.Pool, store: AggregateStore, batch: Group
 async function decideOne(
   client: Queryable,
   { ref, causation, decide }: GroupWrite,
-  current: { version: number; state: GroupState },
+  current: DecidedOn,
   tailnetId: string,
   groupId: string,
   events: GroupChange['events'],
@@ -194,13 +201,13 @@ async function changeTowards(
 function changeByDelta(
   tailnetId: string,
   groupId: string,
-  current: { version: number; state: GroupState },
+  current: DecidedOn,
   { live, ...delta }: MembershipDelta,
   causation: Causation,
 ): GroupChange {
   assertMembersExist(delta.added, live);
   const silentlyGone = new Set(delta.removed.filter((id) => !live.has(id)));
-  return changeGroupMembers(tailnetId, groupId, current, delta, causation, silentlyGone);
+  return changeGroupMembers(tailnetId, groupId, current, delta, causation, silentlyGone, current.memberIndex());
 }
 
 /** A renamed group moves its name claim; a deleted one frees it. */

@@ -13,6 +13,7 @@ import {
   MEMBERS_PER_EVENT,
 } from '#roster/events';
 import { GroupNotFoundError } from './directory.errors.js';
+import { GroupMemberIndex } from './group-member-index.js';
 
 /** The write-side state of a group. `members` are user ids, in the order they were added. */
 export type GroupState = {
@@ -89,9 +90,10 @@ export function changeGroup(
 export type GroupDelta = { displayName: string; externalId: string | null; added: string[]; removed: string[] };
 
 /**
- * changeGroup for a command that names the members it adds and removes (an IdP's membership batch), at a cost
- * that follows the batch more than the group: one pass over the current members instead of several. Ids already
- * in (for `added`) or not in (for `removed`) the group change nothing.
+ * changeGroup for a command that names the members it adds and removes (an IdP's membership batch). Given an
+ * `index` of the current members, it costs as the batch rather than the group, and the index is moved to the new
+ * list (an index of another list is ignored). Ids already in (for `added`) or not in (for `removed`) the group
+ * change nothing.
  */
 export function changeGroupMembers(
   tailnetId: string,
@@ -100,24 +102,23 @@ export function changeGroupMembers(
   delta: GroupDelta,
   causation: Causation,
   silentlyGone: ReadonlySet<string> = new Set(),
+  index?: GroupMemberIndex,
 ): GroupChange {
   assertExists(groupId, current.state);
-  const leaving = new Set(delta.removed);
-  const before = new Set<string>();
-  const kept: string[] = [];
-  const removed: string[] = [];
-  for (const userId of current.state.members) {
-    before.add(userId);
-    (leaving.has(userId) ? removed : kept).push(userId);
-  }
-  const added = unique(delta.added).filter((userId) => !before.has(userId) || leaving.has(userId));
+  const indexed = index?.describes(current.state.members) ? index : new GroupMemberIndex(current.state.members);
+  const removed = indexed.membersAmong(delta.removed);
+  const leaving = new Set(removed);
+  const added = unique(delta.added).filter((userId) => !indexed.has(userId) || leaving.has(userId));
   const rejoining = new Set(added.filter((userId) => leaving.has(userId)));
+  const kept = leaving.size === 0 ? current.state.members : current.state.members.filter((userId) => !leaving.has(userId));
   const membership = {
     members: [...kept, ...added],
     added: added.filter((userId) => !rejoining.has(userId)),
     removed: removed.filter((userId) => !rejoining.has(userId)),
   };
-  return recordChange(tailnetId, groupId, current, delta, membership, causation, silentlyGone);
+  const change = recordChange(tailnetId, groupId, current, delta, membership, causation, silentlyGone);
+  if (change.state !== current.state) indexed.moveTo(change.state.members, removed, added);
+  return change;
 }
 
 function recordChange(

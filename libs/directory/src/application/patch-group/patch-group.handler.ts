@@ -21,16 +21,18 @@ export class PatchGroupHandler implements ICommandHandler<PatchGroupCommand, Mod
     // excluded: user rows are not locked either way.)
     const named = memberIdsNamedBy(body);
     const live = named && (await liveUsers(this.pool, target.tailnetId, named));
-    return modifyGroup(this.pool, this.store, target, { actor, correlationId, time }, ({ state }) => {
-      const current: ScimGroup = {
+    return modifyGroup(this.pool, this.store, target, { actor, correlationId, time }, ({ state, memberIndex }) => {
+      const group = (members: readonly string[]): ScimGroup => ({
         schemas: [GROUP_SCHEMA_URN],
         id: target.groupId,
         displayName: state.displayName,
         ...(state.externalId === null ? {} : { externalId: state.externalId }),
-        ...(state.members.length > 0 ? { members: state.members.map((value) => ({ value })) } : {}),
-      };
-      const patch = live && patchNamedMembers(current, body);
-      if (!patch) return groupTargetOf(applyPatch('Group', current, body).resource);
+        ...(members.length > 0 ? { members: members.map((value) => ({ value })) } : {}),
+      });
+      // Members are stored as the users' ids, which are lowercase, and patchNamedMembers picks the named ones out
+      // ignoring case: handing it only those is what it does itself, without a pass over the whole group.
+      const patch = live && patchNamedMembers(group(memberIndex().membersAmong(named.map((id) => id.toLowerCase()))), body);
+      if (!patch) return groupTargetOf(applyPatch('Group', group(state.members), body).resource);
       const { resource, added, removed } = patch;
       return { displayName: resource.displayName, externalId: resource.externalId ?? null, added, removed, live };
     });
