@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScimClient, oktaUser, type Stack } from '#roster/testkit';
 import { startStack } from './support/stack.js';
@@ -75,5 +78,30 @@ describe('operating Roster: credentials, health and metrics', () => {
     expect(created.headers.get('x-correlation-id')).toBe('entra-cycle-42');
     const log = await stack.waitForLog((events) => events.some((event) => event.aggregateId === created.body.id));
     expect(log.find((event) => event.aggregateId === created.body.id)?.correlationId).toBe('entra-cycle-42');
+  });
+
+  it('writes a heap snapshot of a live gateway on SIGUSR2 and keeps serving', async () => {
+    const diagnostics = mkdtempSync(join(tmpdir(), 'roster-heap-'));
+    stack.setServiceEnv('scim-gateway', { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${diagnostics}` });
+    try {
+      await stack.stopService('scim-gateway');
+      await stack.startService('scim-gateway');
+      stack.services.get('scim-gateway')!.child.kill('SIGUSR2');
+      const deadline = Date.now() + 60_000;
+      let snapshot: string | undefined;
+      while (!snapshot && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        snapshot = readdirSync(diagnostics).find((name) => name.endsWith('.heapsnapshot'));
+      }
+      expect(snapshot).toBeDefined();
+      // The snapshot is written on the event loop, so the gateway answers again only once it is complete.
+      expect((await fetch(`${stack.serviceUrl('scim-gateway')}/healthz`)).status).toBe(200);
+      expect(statSync(join(diagnostics, snapshot!)).size).toBeGreaterThan(1_000_000);
+      const tailnet = await stack.createTailnet('after-snapshot');
+      expect((await tailnet.scim.post('/Users', oktaUser('after.snapshot@example.com'))).status).toBe(201);
+    } finally {
+      stack.setServiceEnv('scim-gateway', {});
+      rmSync(diagnostics, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    }
   });
 });

@@ -27,7 +27,9 @@ async function bootstrap() {
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register({ config, logger, metrics }), adapter, {
     logger: new NestPinoLogger(logger),
   });
-  app.enableShutdownHooks();
+  // As the projectors: Nest's default list also shuts down on SIGUSR2, SIGHUP and others, so an SRE asking a live
+  // gateway for a heap snapshot (node --heapsnapshot-signal=SIGUSR2) would stop it instead.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.port, '0.0.0.0');
   logger.info({ port: config.port, scimBaseUrl: config.scimBaseUrl }, 'scim gateway listening');
 }
