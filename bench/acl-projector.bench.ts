@@ -4,6 +4,7 @@ import { EventTypes, type Actor, type EventEnvelope, type EventType } from '#ros
 import { appendToOutbox } from '#roster/outbox';
 import { oktaUser, ScimClient, seededRandom, type Stack } from '#roster/testkit';
 import { runLoad, type LoadResult } from './http-load.js';
+import { gcPauses, type GcPauses } from './process-pauses.js';
 
 /**
  * The ACL projector against the issue's tailnet: 20,000 users, 2,000 synced groups (5 per user), 100,000 nodes
@@ -48,7 +49,7 @@ export type AclProjectorBench = {
   rssMiB: number;
   peakRssMiB: number;
   /** The projector's garbage collections over the whole run, from its /metrics. */
-  gc: Record<string, { count: number; seconds: number }>;
+  gc: GcPauses;
   /** Cumulative counts of the measured membership events by their age when memory reflected them (le seconds). */
   eventAgeBuckets: Record<string, number>;
   restartReadySeconds: number;
@@ -277,16 +278,6 @@ function memoryOf(pid: number): { rssMiB: number; peakRssMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
-}
-
-function gcPauses(metrics: string): Record<string, { count: number; seconds: number }> {
-  const result: Record<string, { count: number; seconds: number }> = {};
-  for (const match of metrics.matchAll(/^\w*nodejs_gc_duration_seconds_(count|sum)\{[^}]*kind="(\w+)"[^}]*\} ([\d.e+-]+)$/gm)) {
-    const entry = (result[match[2]] ??= { count: 0, seconds: 0 });
-    if (match[1] === 'count') entry.count = Number(match[3]);
-    else entry.seconds = Number(match[3]);
-  }
-  return result;
 }
 
 function eventAges(metrics: string): Map<string, number> {

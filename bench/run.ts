@@ -160,6 +160,24 @@ function printCycle(services: string, cycle: ProvisioningCycleFigures) {
       .map(([process, ms]) => `${process} ${fixed(ms, 3)} ms`)
       .join(', ')}`,
   );
+  console.log('Pauses during the cycle: garbage collection, and how late each event loop ran a 10 ms timer');
+  console.table(
+    Object.fromEntries(
+      Object.entries(cycle.pauses).map(([service, { gc, eventLoopLateMaxMs, eventLoopLateP99Ms }]) => {
+        const collections = Object.values(gc);
+        return [
+          service,
+          {
+            'GC count': collections.reduce((sum, kind) => sum + kind.count, 0),
+            'GC ms': Math.round(1000 * collections.reduce((sum, kind) => sum + kind.seconds, 0)),
+            'GC > 10 ms': collections.reduce((sum, kind) => sum + kind.overTenMs, 0),
+            'loop late p99 ms': Number(fixed(eventLoopLateP99Ms, 1)),
+            'loop late max ms': Number(fixed(eventLoopLateMaxMs, 1)),
+          },
+        ];
+      }),
+    ),
+  );
 }
 
 async function nodesSection(infra: Infra) {

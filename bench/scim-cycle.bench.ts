@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import hdr, { type Histogram } from 'hdr-histogram-js';
 import type { ServiceName, Stack } from '#roster/testkit';
 import { LoadClient, runLoad, type BenchRequest, type LoadResult } from './http-load.js';
+import { pausesBetween, scrapeServices, type ServicePauses } from './process-pauses.js';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -74,6 +75,8 @@ export type ProvisioningCycleFigures = {
   gatewayCoresUsed: number;
   /** The share of all cores' time the hypervisor ran something else while this machine wanted to run (steal). */
   stolenShare: number;
+  /** Each Roster service's garbage collections and event-loop lateness during the cycle. */
+  pauses: Record<string, ServicePauses>;
 };
 
 export type ScimCycleFigures = ProvisioningCycleFigures & {
@@ -106,6 +109,7 @@ export async function runProvisioningCycle(stack: Stack, tailnetName: string): P
   const headers = entraHeaders(tailnet.token);
   const people = Array.from({ length: USERS }, (_, index) => HARD_NAMED_PEOPLE[index] ?? generatedPerson(index));
   const userIds: (string | undefined)[] = new Array(USERS);
+  const metricsBefore = await scrapeServices(stack);
   const cpuBefore = cpuSnapshot();
   const started = process.hrtime.bigint();
   const users = await runSequences({
@@ -123,6 +127,7 @@ export async function runProvisioningCycle(stack: Stack, tailnetName: string): P
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuMs = cpuSpentSince(cpuBefore, stack);
   const ticks = machineTicks();
+  const pauses = pausesBetween(metricsBefore, await scrapeServices(stack));
 
   const phases: Record<string, LoadResult> = {
     'users: filter userName eq (0 found)': users.filter,
@@ -144,6 +149,7 @@ export async function runProvisioningCycle(stack: Stack, tailnetName: string): P
     cpuMsPerOperation: Object.fromEntries(Object.entries(cpuMs).map(([process, ms]) => [process, ms / operations])),
     gatewayCoresUsed: cpuMs['scim-gateway'] / 1000 / seconds,
     stolenShare: (ticks.stealMs - cpuBefore.machine.stealMs) / (ticks.allMs - cpuBefore.machine.allMs),
+    pauses,
   };
 }
 
