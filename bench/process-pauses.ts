@@ -15,6 +15,7 @@ export type ServicePauses = {
 export async function scrapeServices(stack: Stack): Promise<Map<string, string>> {
   const scraped = new Map<string, string>();
   for (const name of stack.services.keys()) {
+    if (!stack.isRunning(name)) continue;
     scraped.set(name, await fetch(`${stack.serviceUrl(name)}/metrics`).then((response) => response.text()));
   }
   return scraped;

@@ -137,9 +137,15 @@ export class Stack {
     throw new Error(`${name} did not pass /${probe} in ${timeoutMs} ms:\n${service.output.join('')}`);
   }
 
+  /** Started and not exited since (a stopped service stays in `services`, to be started again on its port). */
+  isRunning(name: ServiceName): boolean {
+    const service = this.services.get(name);
+    return service !== undefined && service.child.exitCode === null && service.child.signalCode === null;
+  }
+
   async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const service = this.services.get(name);
-    if (!service || service.child.exitCode !== null || service.child.signalCode !== null) return;
+    if (!service || !this.isRunning(name)) return;
     const exited = new Promise((resolve) => service.child.once('exit', resolve));
     service.child.kill(signal);
     await exited;
