@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScimClient, oktaUser, type Stack } from '#roster/testkit';
+import { ScimClient, oktaUser, type ServiceName, type Stack } from '#roster/testkit';
 import { startStack } from './support/stack.js';
 
 describe('operating Roster: credentials, health and metrics', () => {
@@ -102,6 +102,25 @@ describe('operating Roster: credentials, health and metrics', () => {
     } finally {
       stack.setServiceEnv('scim-gateway', {});
       rmSync(diagnostics, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    }
+  });
+  it('runs the projectors that trail the log at a lower CPU priority than the gateway, unless CPU_NICENESS says otherwise', async () => {
+    // Children inherit the test runner's niceness; a service only ever lowers its priority from there.
+    const inherited = getPriority();
+    const niceness = (service: ServiceName) => getPriority(stack.services.get(service)!.child.pid!);
+    try {
+      await stack.startService('membership-projector');
+      expect(niceness('scim-gateway')).toBe(inherited);
+      expect(niceness('directory-projector')).toBe(inherited);
+      expect(niceness('membership-projector')).toBe(Math.max(inherited, 10));
+
+      await stack.stopService('membership-projector');
+      stack.setServiceEnv('membership-projector', { CPU_NICENESS: '0' });
+      await stack.startService('membership-projector');
+      expect(niceness('membership-projector')).toBe(inherited);
+    } finally {
+      await stack.stopService('membership-projector');
+      stack.setServiceEnv('membership-projector', {});
     }
   });
 });

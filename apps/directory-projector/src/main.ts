@@ -12,6 +12,7 @@ mainProjectorService({
   // never while a reader waits: during an IdP's sync cycle of creates and PATCHes nobody does, and batches of one
   // or two events cost PostgreSQL and this process several times what fuller ones do.
   defaultLingerMs: 25,
+  defaultNiceness: 0,
   busyBatchEvents: 1,
   migrations,
   build: () => ({ projection: new DirectoryProjection() }),

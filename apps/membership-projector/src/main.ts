@@ -10,6 +10,8 @@ mainProjectorService({
   defaultPort: 8084,
   schema: 'membership',
   defaultLingerMs: 250,
+  // Downstream services read a feed that trails the log by design; on a shared host the gateway goes first.
+  defaultNiceness: 10,
   migrations,
   build: ({ logger, metrics, pool, kafka, topics }) => {
     const published = new Counter({ name: 'roster_membership_events_published_total', help: 'Public membership events sent', registers: [metrics.registry] });

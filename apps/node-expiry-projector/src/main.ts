@@ -15,6 +15,8 @@ mainProjectorService({
   schema: NODES_PROJECTION,
   // Device reads wait for it only after a device write, rare beside an IdP's sync cycle: a shorter linger.
   defaultLingerMs: 100,
+  // As the linger: it trails an IdP's sync by design, so on a shared host the gateway's requests go first.
+  defaultNiceness: 10,
   migrations,
   build: ({ config, logger, metrics, pool }) => {
     const sweeper = new KeyExpirySweeper(

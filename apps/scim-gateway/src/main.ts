@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { migrations } from '#roster/migrations';
-import { createLogger, loadConfig, migrate, NestPinoLogger, RosterMetrics } from '#roster/platform';
+import { createLogger, loadConfig, migrate, NestPinoLogger, RosterMetrics, yieldCpu } from '#roster/platform';
 import { GatewayModule } from './gateway.module.js';
 import { policyAwareJsonParser, registerPolicyTextParsers } from './http/policy-body-parsers.js';
 import { observeRequests } from './http/request-observability.js';
@@ -12,6 +12,8 @@ const SCIM_JSON = /^application\/scim\+json/;
 async function bootstrap() {
   const config = loadConfig(process.env, 8080);
   const logger = createLogger('scim-gateway', config.logLevel);
+  // IdPs wait on the gateway: it keeps the full priority unless an operator says otherwise.
+  logger.info(yieldCpu(config.cpuNiceness ?? 0), 'cpu priority');
   const metrics = new RosterMetrics('scim-gateway');
   await (await migrate(config.databaseUrl, migrations)).destroy();
 

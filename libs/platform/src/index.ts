@@ -18,3 +18,4 @@ export * from './metrics/roster-metrics.js';
 export * from './repo-root.js';
 export * from './injection-tokens.js';
 export * from './clock.js';
+export * from './process/cpu-priority.js';

@@ -17,6 +17,7 @@ import {
   NestPinoLogger,
   postgresCheck,
   RosterMetrics,
+  yieldCpu,
   type ReadinessCheck,
   type RosterConfig,
 } from '#roster/platform';
@@ -53,6 +54,11 @@ export type ProjectorServiceOptions = {
   schema: string;
   /** Its linger after a busy batch (ProjectorRuntimeOptions.lingerMs) unless PROJECTOR_LINGER_MS says otherwise. */
   defaultLingerMs: number;
+  /**
+   * How far it yields the CPU on a shared host (see yieldCpu) unless CPU_NICENESS says otherwise: 0 for a
+   * projection reads wait on, more for one that trails the log by design.
+   */
+  defaultNiceness: number;
   /** See ProjectorRuntimeOptions.busyBatchEvents. */
   busyBatchEvents?: number;
   migrations: (new () => MigrationInterface)[];
@@ -63,9 +69,11 @@ export type ProjectorServiceOptions = {
  * The frame every projector service shares: configuration, migrations, pool and Kafka client, the live projection
  * on the projector runtime, `/healthz` `/readyz` (caught up) `/metrics`, and an orderly shutdown.
  */
-export async function runProjectorService({ name, defaultPort, schema, defaultLingerMs, busyBatchEvents, migrations, build }: ProjectorServiceOptions): Promise<void> {
+export async function runProjectorService(options: ProjectorServiceOptions): Promise<void> {
+  const { name, defaultPort, schema, defaultLingerMs, defaultNiceness, busyBatchEvents, migrations, build } = options;
   const config = loadConfig(process.env, defaultPort);
   const logger = createLogger(name, config.logLevel);
+  logger.info(yieldCpu(config.cpuNiceness ?? defaultNiceness), 'cpu priority');
   const metrics = new RosterMetrics(name);
   await (await migrate(config.databaseUrl, migrations)).destroy();
 

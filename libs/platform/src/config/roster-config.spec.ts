@@ -30,6 +30,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PROJECTOR_LINGER_MS: '5000' }, 8080)).toThrow(/PROJECTOR_LINGER_MS/);
   });
 
+  it('takes a CPU niceness of 0 to 19, leaving the service its own when unset', () => {
+    expect(loadConfig({}, 8080).cpuNiceness).toBeUndefined();
+    expect(loadConfig({ CPU_NICENESS: '0' }, 8080).cpuNiceness).toBe(0);
+    expect(loadConfig({ CPU_NICENESS: '19' }, 8080).cpuNiceness).toBe(19);
+    expect(() => loadConfig({ CPU_NICENESS: '-5' }, 8080)).toThrow(/CPU_NICENESS/);
+    expect(() => loadConfig({ CPU_NICENESS: '20' }, 8080)).toThrow(/CPU_NICENESS/);
+  });
+
   it('trims a trailing slash from PUBLIC_URL', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://roster.example.com/' }, 8080).publicUrl).toBe('https://roster.example.com');
   });

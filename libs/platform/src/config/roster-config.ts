@@ -32,6 +32,7 @@ const schema = z.object({
   SCIM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(400),
   NODE_EXPIRY_SWEEP_BATCH: z.coerce.number().int().min(1).max(50_000).default(2_000),
   CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
+  CPU_NICENESS: z.coerce.number().int().min(0).max(19).optional(),
 });
 
 export type RosterConfig = {
@@ -57,6 +58,8 @@ export type RosterConfig = {
    * tests and drills that must see keys expire without waiting months; 0 in production.
    */
   clockOffsetMs: number;
+  /** Overrides the service's own CPU niceness (see yieldCpu); a service never raises its priority. */
+  cpuNiceness: number | undefined;
 };
 
 export class ConfigurationError extends Error {
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultPort: number): RosterC
     scimRateLimit: { perSecond: values.SCIM_RATE_LIMIT_PER_SECOND, burst: values.SCIM_RATE_LIMIT_BURST },
     nodeExpirySweepBatch: values.NODE_EXPIRY_SWEEP_BATCH,
     clockOffsetMs: values.CLOCK_OFFSET_MS,
+    cpuNiceness: values.CPU_NICENESS,
   };
 }
 
