@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ScimGroup } from '#roster/scim';
 import { inTransaction } from '#roster/platform';
-import { AggregateStore, ClaimTakenError, type Queryable } from '#roster/write-model';
+import { AggregateStore, ClaimTakenError, VersionConflictError, type Queryable } from '#roster/write-model';
 import { GroupNameTakenError, GroupNotFoundError, PreconditionFailedError, UnknownMemberError } from '../domain/directory.errors.js';
 import {
   changeGroup,
@@ -66,20 +66,21 @@ type GroupWrite = {
   reject: (error: unknown) => void;
 };
 
-/** Writes of one group waiting for the one in progress, by tailnet and group. */
-const waiting = new Map<string, GroupWrite[]>();
-// Enough to absorb an IdP's concurrent batches for one group; bounded so one transaction stays short.
+/** Writes of one group waiting for the one in progress, by gateway (its store), tailnet and group. */
+const waitingIn = new WeakMap<AggregateStore, Map<string, GroupWrite[]>>();
+// Enough to absorb an IdP's concurrent batches for one group; bounded so one commit stays short.
 const MAX_WRITES_PER_COMMIT = 32;
 
 /**
  * Loads a group, works out the change towards what `decide` asks for, checks that every new member is a user of
- * the tailnet, and saves it. The group's row is locked for the duration: IdPs send membership batches for one
- * group concurrently (Entra's cycle, Okta's pushes), and those must queue rather than fail with conflicts.
- * With If-Match, a changed version is the client's 412.
+ * the tailnet, and saves it. With If-Match, a changed version is the client's 412.
  *
- * Writes of one group that queue up in this process meanwhile are committed together (group commit): each is
- * decided in turn on the state the previous one left, with its own events and its own outcome, and the lot is
- * saved in one transaction — one row lock, one write of the group's state, one flush — instead of one each.
+ * Writes of one group take turns in this process, and those that queue up meanwhile are committed together (group
+ * commit): each is decided in turn on the state the previous one left, with its own events and its own outcome,
+ * and the lot is saved at once — one write of the group's state, one flush — instead of one each. A batch is
+ * first decided on the state this gateway last committed and saved by one guarded statement; only when another
+ * gateway wrote the group meanwhile is it decided again with the group's row locked, so that IdPs' concurrent
+ * batches of one group (Entra's cycle, Okta's pushes) queue across gateways rather than fail with conflicts.
  */
 export function modifyGroup(
   pool: pg.Pool,
@@ -90,16 +91,17 @@ export function modifyGroup(
 ): Promise<ModifiedGroup> {
   if (!isRosterId(ref.groupId)) return Promise.reject(new GroupNotFoundError(ref.groupId));
   const key = `${ref.tailnetId}/${ref.groupId}`;
+  const waiting = waitingIn.get(store) ?? waitingIn.set(store, new Map()).get(store)!;
   return new Promise<ModifiedGroup>((resolve, reject) => {
     const queue = waiting.get(key);
     const write = { ref, causation, decide, resolve, reject };
     if (queue) return void queue.push(write);
     waiting.set(key, [write]);
-    void drain(pool, store, key);
+    void drain(pool, store, waiting, key);
   });
 }
 
-async function drain(pool: pg.Pool, store: AggregateStore, key: string): Promise<void> {
+async function drain(pool: pg.Pool, store: AggregateStore, waiting: Map<string, GroupWrite[]>, key: string): Promise<void> {
   for (;;) {
     const queue = waiting.get(key)!;
     if (queue.length === 0) return void waiting.delete(key);
@@ -118,39 +120,90 @@ async function drain(pool: pg.Pool, store: AggregateStore, key: string): Promise
 }
 
 async function commitTogether(pool: pg.Pool, store: AggregateStore, batch: GroupWrite[]): Promise<void> {
+  if (await commitOnLastCommitted(pool, store, batch)) return;
+  await commitUnderLock(pool, store, batch);
+}
+
+/**
+ * The cheap way, for when no other gateway wrote the group since this one last did (here, writes of a group take
+ * turns already, in `drain`): the batch is decided on the state this gateway last committed, or else read without
+ * a lock, and saved by one statement whose version guard catches another gateway's write. Returns false, having
+ * saved and answered nothing, when that state may have been stale: the guard failed, or a decision made on the
+ * remembered state refused a write or changed nothing, which no guard would confirm.
+ */
+async function commitOnLastCommitted(pool: pg.Pool, store: AggregateStore, batch: GroupWrite[]): Promise<boolean> {
   const { tailnetId, groupId } = batch[0].ref;
-  const outcomes: (() => void)[] = [];
-  const changed = await inTransaction(pool, async (client) => {
-    const loaded = await store.load<GroupState>(client, tailnetId, groupId, { lock: true });
-    if (!loaded || loaded.aggregateType !== 'Group' || loaded.state.deleted) throw new GroupNotFoundError(groupId);
-    let current = { version: loaded.version, state: loaded.state };
-    // One index for the batch, moved along by each membership delta, instead of one per write.
-    let index: GroupMemberIndex | undefined;
-    const memberIndex = () => (index?.describes(current.state.members) ? index : (index = new GroupMemberIndex(current.state.members)));
-    const events: GroupChange['events'] = [];
-    for (const write of batch) {
-      try {
-        current = await decideOne(client, write, { ...current, memberIndex }, tailnetId, groupId, events);
-        const modified = { groupId, version: current.version, state: current.state };
-        outcomes.push(() => write.resolve(modified));
-      } catch (error) {
-        // A store failure aborts the transaction and so the whole batch; a refused write only itself.
-        if (!isRefusal(error)) throw error;
-        outcomes.push(() => write.reject(error));
-      }
-    }
-    if (events.length === 0) return false;
+  const known = await store.loadLastCommitted<GroupState>(pool, tailnetId, groupId);
+  if (!known || known.aggregateType !== 'Group' || known.state.deleted) return false;
+  const decided = await decideInTurn(pool, batch, known);
+  if (known.fromCache && (decided.refused || decided.events.length === 0)) return false;
+  if (decided.events.length > 0) {
     try {
-      const record = { ...loaded, version: current.version, state: current.state };
-      await store.commit(client, record, loaded.version, events, claimsOf(loaded.state, current.state), { insideTransaction: true });
+      const record = { aggregateId: groupId, tailnetId, aggregateType: known.aggregateType, version: decided.version, state: decided.state };
+      await store.commit(pool, record, known.version, decided.events, claimsOf(known.state, decided.state));
     } catch (error) {
-      if (error instanceof ClaimTakenError) throw new GroupNameTakenError(current.state.displayName);
+      if (error instanceof VersionConflictError) return false;
+      if (error instanceof ClaimTakenError) throw new GroupNameTakenError(decided.state.displayName);
       throw error;
     }
-    return true;
+  }
+  for (const outcome of decided.outcomes) outcome();
+  return true;
+}
+
+/**
+ * When another gateway writes the group too (IdPs send one group's batches concurrently, and a load balancer
+ * spreads them): the group's row is locked while the batch is decided and saved, so the gateways' writes queue
+ * instead of failing each other's version guards.
+ */
+async function commitUnderLock(pool: pg.Pool, store: AggregateStore, batch: GroupWrite[]): Promise<void> {
+  const { tailnetId, groupId } = batch[0].ref;
+  const decided = await inTransaction(pool, async (client) => {
+    const loaded = await store.load<GroupState>(client, tailnetId, groupId, { lock: true });
+    if (!loaded || loaded.aggregateType !== 'Group' || loaded.state.deleted) throw new GroupNotFoundError(groupId);
+    const decided = await decideInTurn(client, batch, loaded);
+    if (decided.events.length === 0) return decided;
+    try {
+      const record = { ...loaded, version: decided.version, state: decided.state };
+      await store.commit(client, record, loaded.version, decided.events, claimsOf(loaded.state, decided.state), { insideTransaction: true });
+    } catch (error) {
+      if (error instanceof ClaimTakenError) throw new GroupNameTakenError(decided.state.displayName);
+      throw error;
+    }
+    return decided;
   });
-  if (changed) store.wakeRelay();
-  for (const outcome of outcomes) outcome();
+  if (decided.events.length > 0) store.wakeRelay();
+  for (const outcome of decided.outcomes) outcome();
+}
+
+type Decided = { version: number; state: GroupState; events: GroupChange['events']; outcomes: (() => void)[]; refused: boolean };
+
+/**
+ * Decides each write of the batch in turn on the state the previous one left, each with its own events and its
+ * own outcome (to be delivered once the batch is saved). A refused write (bad input, a stale If-Match) fails alone.
+ */
+async function decideInTurn(db: Queryable, batch: GroupWrite[], from: { version: number; state: GroupState }): Promise<Decided> {
+  const { tailnetId, groupId } = batch[0].ref;
+  let current = { version: from.version, state: from.state };
+  // One index for the batch, moved along by each membership delta, instead of one per write.
+  let index: GroupMemberIndex | undefined;
+  const memberIndex = () => (index?.describes(current.state.members) ? index : (index = new GroupMemberIndex(current.state.members)));
+  const events: GroupChange['events'] = [];
+  const outcomes: (() => void)[] = [];
+  let refused = false;
+  for (const write of batch) {
+    try {
+      current = await decideOne(db, write, { ...current, memberIndex }, tailnetId, groupId, events);
+      const modified = { groupId, version: current.version, state: current.state };
+      outcomes.push(() => write.resolve(modified));
+    } catch (error) {
+      // A store failure aborts the whole batch; a refused write only itself.
+      if (!isRefusal(error)) throw error;
+      refused = true;
+      outcomes.push(() => write.reject(error));
+    }
+  }
+  return { ...current, events, outcomes, refused };
 }
 
 async function decideOne(
@@ -164,7 +217,7 @@ async function decideOne(
   if (current.state.deleted) throw new GroupNotFoundError(groupId);
   if (ref.ifMatchVersion !== undefined && ref.ifMatchVersion !== current.version) throw new PreconditionFailedError(current.version);
   const decided = decide(current);
-  // Same connection: waiting writers hold pool connections, so asking the pool for another could deadlock.
+  // Under the lock, the locking connection: waiting writers hold pool connections, so asking for another could deadlock.
   const change =
     'events' in decided
       ? decided
