@@ -3,3 +3,4 @@ export * from './scim-client.js';
 export * from './stack.js';
 export * from './drop-database.js';
 export * from './seeded-random.js';
+export * from './migrated-database.js';

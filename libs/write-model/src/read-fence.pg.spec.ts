@@ -2,26 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { migrations } from '#roster/migrations';
-import { createLogger, migrate } from '#roster/platform';
+import { createLogger } from '#roster/platform';
 import { PROJECTION_APPLIED_CHANNEL, READ_AWAITED_CHANNEL } from '#roster/projector';
-import { dropDatabase } from '#roster/testkit';
+import { migratedDatabase, type MigratedDatabase } from '#roster/testkit';
 import { ReadFence, ReadModelBehindError } from './read-fence.js';
 
-// Real PostgreSQL (127.0.0.1:5432, user postgres, trust auth), a throwaway database with Roster's migrations.
-const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const DATABASE = `roster_read_fence_${randomUUID().replaceAll('-', '')}`;
+// Real PostgreSQL, a throwaway database with Roster's migrations.
 const BACKSTOP_POLL_MS = 200;
 
-let admin: pg.Client;
+let database: MigratedDatabase;
 let pool: pg.Pool;
 let fence: ReadFence;
 
 beforeAll(async () => {
-  await (await migrate(`postgres://postgres@127.0.0.1:5432/${DATABASE}`, migrations)).destroy();
-  admin = new pg.Client({ ...SERVER, database: 'postgres' });
-  await admin.connect();
-  pool = new pg.Pool({ ...SERVER, database: DATABASE, max: 4 });
+  database = await migratedDatabase('read_fence');
+  pool = new pg.Pool({ ...database.connection, max: 4 });
   fence = new ReadFence(pool, createLogger('read-fence-spec', 'silent'));
   await fence.start();
 });
@@ -31,8 +26,7 @@ afterEach(() => vi.restoreAllMocks());
 afterAll(async () => {
   await fence?.stop();
   await pool?.end();
-  await dropDatabase(admin, DATABASE);
-  await admin?.end();
+  await database?.drop();
 });
 
 async function setFence(projection: string, tailnetId: string, aggregateId: string) {
@@ -109,7 +103,7 @@ describe('ReadFence: a read waits for the writes of its tailnet, woken by its ow
   });
 
   it("tells its projection's projector, once, that a read is waiting, and only when one is", async () => {
-    const listener = new pg.Client({ ...SERVER, database: DATABASE });
+    const listener = new pg.Client(database.connection);
     await listener.connect();
     const announced: string[] = [];
     listener.on('notification', ({ payload }) => announced.push(payload ?? ''));

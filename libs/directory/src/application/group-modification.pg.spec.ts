@@ -2,35 +2,28 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Causation } from '#roster/events';
-import { migrations } from '#roster/migrations';
-import { migrate } from '#roster/platform';
-import { dropDatabase } from '#roster/testkit';
+import { migratedDatabase, type MigratedDatabase } from '#roster/testkit';
 import { AggregateStore } from '#roster/write-model';
 import { GroupNotFoundError, PreconditionFailedError } from '../domain/directory.errors.js';
 import { createGroup, deleteGroup, groupNameClaim, type GroupState } from '../domain/group.js';
 import { createUser, userNameClaim } from '../domain/user.js';
 import { modifyGroup, type DecidedOn, type MembershipDelta } from './group-modification.js';
 
-// Two gateways (two AggregateStores, each remembering what it committed) on one real PostgreSQL database
-// (127.0.0.1:5432, user postgres, trust auth) with Roster's migrations.
-const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const DATABASE = `roster_group_modification_${randomUUID().replaceAll('-', '')}`;
+// Two gateways (two AggregateStores, each remembering what it committed) on one real PostgreSQL database with
+// Roster's migrations.
 const causation: Causation = { actor: { kind: 'system', id: 'spec' }, correlationId: 'c', time: '2026-01-01T00:00:00.000Z' };
 
-let admin: pg.Client;
+let database: MigratedDatabase;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  await (await migrate(`postgres://postgres@127.0.0.1:5432/${DATABASE}`, migrations)).destroy();
-  admin = new pg.Client({ ...SERVER, database: 'postgres' });
-  await admin.connect();
-  pool = new pg.Pool({ ...SERVER, database: DATABASE, max: 4 });
+  database = await migratedDatabase('group_modification');
+  pool = new pg.Pool({ ...database.connection, max: 4 });
 });
 
 afterAll(async () => {
   await pool?.end();
-  await dropDatabase(admin, DATABASE);
-  await admin?.end();
+  await database?.drop();
 });
 
 async function users(store: AggregateStore, tailnetId: string, count: number): Promise<string[]> {

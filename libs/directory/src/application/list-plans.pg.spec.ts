@@ -1,34 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '#roster/migrations';
-import { createLogger, migrate } from '#roster/platform';
-import { dropDatabase } from '#roster/testkit';
+import { createLogger } from '#roster/platform';
+import { migratedDatabase, type MigratedDatabase } from '#roster/testkit';
 import { AggregateStore, ReadFence } from '#roster/write-model';
 import { ListGroupsHandler } from './list-groups/list-groups.handler.js';
 import { ListGroupsQuery } from './list-groups/list-groups.query.js';
 import { ListUsersHandler } from './list-users/list-users.handler.js';
 import { ListUsersQuery } from './list-users/list-users.query.js';
 
-// Which list queries run as named statements (see ReusedPlans). Real PostgreSQL (127.0.0.1:5432, user postgres,
-// trust auth), a throwaway database with Roster's migrations. The pool has one connection, so the statements it
-// prepared can be read back from the same session.
-const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const DATABASE = `roster_list_plans_${randomUUID().replaceAll('-', '')}`;
+// Which list queries run as named statements (see ReusedPlans), on the real PostgreSQL with Roster's migrations.
+// The pool has one connection, so the statements it prepared can be read back from the same session.
 const TAILNET = randomUUID();
 const PEOPLE = Array.from({ length: 8 }, (_, index) => ({ id: randomUUID(), userName: `person.${index}@example.com` }));
 const GROUPS = Array.from({ length: 8 }, (_, index) => ({ id: randomUUID(), displayName: `Sales ${index} (EMEA)`, externalId: `00g${index}` }));
 
-let admin: pg.Client;
+let database: MigratedDatabase;
 let pool: pg.Pool;
 let users: ListUsersHandler;
 let groups: ListGroupsHandler;
 
 beforeAll(async () => {
-  await (await migrate(`postgres://postgres@127.0.0.1:5432/${DATABASE}`, migrations)).destroy();
-  admin = new pg.Client({ ...SERVER, database: 'postgres' });
-  await admin.connect();
-  pool = new pg.Pool({ ...SERVER, database: DATABASE, max: 1 });
+  database = await migratedDatabase('list_plans');
+  pool = new pg.Pool({ ...database.connection, max: 1 });
   const fence = new ReadFence(pool, createLogger('list-plans-spec', 'silent'));
   users = new ListUsersHandler(pool, 1_000, fence, new AggregateStore());
   groups = new ListGroupsHandler(pool, 1_000, fence, new AggregateStore());
@@ -50,8 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool?.end();
-  await dropDatabase(admin, DATABASE);
-  await admin?.end();
+  await database?.drop();
 });
 
 const listUsers = (filter: string, sortBy?: string) => users.execute(new ListUsersQuery(TAILNET, filter, 1, 100, sortBy));

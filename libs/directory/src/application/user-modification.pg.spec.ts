@@ -2,34 +2,27 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Causation } from '#roster/events';
-import { migrations } from '#roster/migrations';
-import { migrate } from '#roster/platform';
-import { dropDatabase } from '#roster/testkit';
+import { migratedDatabase, type MigratedDatabase } from '#roster/testkit';
 import { AggregateStore } from '#roster/write-model';
 import { UserNotFoundError } from '../domain/directory.errors.js';
 import { createUser, deleteUser, updateUser, userNameClaim, type UserChange, type UserState } from '../domain/user.js';
 import { modifyUser } from './user-modification.js';
 
-// Two gateways (two AggregateStores, each remembering what it committed) on one real PostgreSQL database
-// (127.0.0.1:5432, user postgres, trust auth) with Roster's migrations.
-const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const DATABASE = `roster_user_modification_${randomUUID().replaceAll('-', '')}`;
+// Two gateways (two AggregateStores, each remembering what it committed) on one real PostgreSQL database with
+// Roster's migrations.
 const causation: Causation = { actor: { kind: 'system', id: 'spec' }, correlationId: 'c', time: '2026-01-01T00:00:00.000Z' };
 
-let admin: pg.Client;
+let database: MigratedDatabase;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  await (await migrate(`postgres://postgres@127.0.0.1:5432/${DATABASE}`, migrations)).destroy();
-  admin = new pg.Client({ ...SERVER, database: 'postgres' });
-  await admin.connect();
-  pool = new pg.Pool({ ...SERVER, database: DATABASE, max: 4 });
+  database = await migratedDatabase('user_modification');
+  pool = new pg.Pool({ ...database.connection, max: 4 });
 });
 
 afterAll(async () => {
   await pool?.end();
-  await dropDatabase(admin, DATABASE);
-  await admin?.end();
+  await database?.drop();
 });
 
 async function created(store: AggregateStore, title: string) {

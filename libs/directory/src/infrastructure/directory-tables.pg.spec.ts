@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '#roster/migrations';
-import { migrate } from '#roster/platform';
 import { compileFilter, DIRECTORY_GROUP_FILTER_MAPPING, DIRECTORY_USER_FILTER_MAPPING, parseFilter, type FilterMapping } from '#roster/scim';
-import { dropDatabase } from '#roster/testkit';
+import { migratedDatabase, type MigratedDatabase } from '#roster/testkit';
 
-// The directory tables as Roster's migrations leave them, in a throwaway database on the real PostgreSQL
-// (127.0.0.1:5432, user postgres, trust auth).
-const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const DATABASE = `roster_directory_tables_${randomUUID().replaceAll('-', '')}`;
-
-let admin: pg.Client;
+// The directory tables as Roster's migrations leave them, in a throwaway database on the real PostgreSQL.
+let database: MigratedDatabase;
 let client: pg.Client;
 
 beforeAll(async () => {
-  await (await migrate(`postgres://postgres@127.0.0.1:5432/${DATABASE}`, migrations)).destroy();
-  admin = new pg.Client({ ...SERVER, database: 'postgres' });
-  await admin.connect();
-  client = new pg.Client({ ...SERVER, database: DATABASE, options: '-c search_path=directory' });
+  database = await migratedDatabase('directory_tables');
+  client = new pg.Client({ ...database.connection, options: '-c search_path=directory' });
   await client.connect();
   await insertDistinctValues();
   // The plan PostgreSQL settles on for a prepared lookup.
@@ -27,8 +19,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.end();
-  await dropDatabase(admin, DATABASE);
-  await admin?.end();
+  await database?.drop();
 });
 
 /** 5,000 users and groups of one tailnet, each with values of its own, as statistics of a real directory. */
