@@ -123,4 +123,23 @@ describe('operating Roster: credentials, health and metrics', () => {
       stack.setServiceEnv('membership-projector', {});
     }
   });
+  it('serves requests with a pool of two connections: the sessions it holds for good come on top', async () => {
+    stack.setServiceEnv('scim-gateway', { DATABASE_POOL_SIZE: '2' });
+    try {
+      await stack.stopService('scim-gateway');
+      await stack.startService('scim-gateway');
+      const tailnet = await stack.createTailnet('small-pool');
+      const answered = async () => {
+        const created = await tailnet.scim.post('/Users', oktaUser('small.pool@example.com'));
+        // A read waits on the read-your-writes listener's session; a write on the relay's.
+        return [created.status, (await tailnet.scim.get(`/Users/${created.body.id}`)).status];
+      };
+      const timedOut = new Promise<string>((resolve) => setTimeout(() => resolve('no answer in 10 s'), 10_000));
+      expect(await Promise.race([answered(), timedOut])).toEqual([201, 200]);
+    } finally {
+      stack.setServiceEnv('scim-gateway', {});
+      await stack.stopService('scim-gateway');
+      await stack.startService('scim-gateway');
+    }
+  });
 });

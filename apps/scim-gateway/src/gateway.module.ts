@@ -63,6 +63,15 @@ import { UsersController } from './scim/users.controller.js';
 
 export type GatewayContext = { config: RosterConfig; logger: Logger; metrics: RosterMetrics };
 
+/**
+ * Connections the gateway keeps for good, on top of DATABASE_POOL_SIZE for requests: the read-your-writes listener
+ * and, in the replica leading the outbox relay, the relay's session. Counted within the pool, a pool of two served
+ * no request at all.
+ */
+function heldSessions(config: RosterConfig): number {
+  return 1 + (config.outboxRelay.enabled ? 1 : 0);
+}
+
 @Module({})
 export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
   static register({ config, logger, metrics }: GatewayContext) {
@@ -75,7 +84,7 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
         { provide: LOGGER, useValue: logger },
         { provide: RosterMetrics, useValue: metrics },
         { provide: READ_YOUR_WRITES_TIMEOUT_MS, useValue: config.readYourWritesTimeoutMs },
-        { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl, config.databasePoolSize, 'roster-scim-gateway') },
+        { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl, config.databasePoolSize + heldSessions(config), 'roster-scim-gateway') },
         { provide: KAFKA, useFactory: () => createKafka(config.kafka.brokers, `${config.kafka.clientId}-gateway`, logger) },
         {
           provide: TokenAuthenticator,
