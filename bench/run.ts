@@ -119,7 +119,8 @@ async function scimSections(infra: Infra) {
     printCycle('only the services a SCIM request involves running (gateway, directory projector)', cycle.scimServicesOnly);
     console.log(
       `Seeded ${cycle.seeding.count} users at concurrency 32 in ${fixed(cycle.seeding.seconds)} s (${Math.round(cycle.seeding.perSecond)}/s, ` +
-        `${cycle.seeding.errors} errors); all findable ${fixed(cycle.seeding.catchUpSeconds)} s later`,
+        `${cycle.seeding.errors} errors); all findable ${fixed(cycle.seeding.catchUpSeconds)} s later; every projector caught up within ` +
+        `${fixed(cycle.seeding.settledSeconds)} s more, and the filters below were timed from then on`,
     );
     for (const [label, filters] of [['concurrency 8', cycle.filters], ['one at a time', cycle.filtersOneAtATime]] as const) {
       console.log(`Filters with 100,000 users in the tailnet, as Entra sends them (no count; a page holds at most 200), ${label}`);
