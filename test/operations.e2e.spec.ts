@@ -107,7 +107,12 @@ describe('operating Roster: credentials, health and metrics', () => {
   it('runs the projectors that trail the log at a lower CPU priority than the gateway, unless CPU_NICENESS says otherwise', async () => {
     // Children inherit the test runner's niceness; a service only ever lowers its priority from there.
     const inherited = getPriority();
-    const niceness = (service: ServiceName) => getPriority(stack.services.get(service)!.child.pid!);
+    // Linux keeps a niceness per thread; every thread of a service (its GC's and compilers' too) must have it.
+    const niceness = (service: ServiceName) => {
+      const pid = stack.services.get(service)!.child.pid!;
+      const each = new Set(readdirSync(`/proc/${pid}/task`).map((thread) => getPriority(Number(thread))));
+      return each.size === 1 ? [...each][0] : [...each];
+    };
     try {
       await stack.startService('membership-projector');
       expect(niceness('scim-gateway')).toBe(inherited);

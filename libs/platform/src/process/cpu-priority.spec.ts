@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { yieldCpu } from './cpu-priority.js';
@@ -19,6 +20,9 @@ async function sleeper(prefix: string[] = []): Promise<number> {
   return child.pid!;
 }
 
+/** The niceness of each of the process's threads (Linux keeps one per thread). */
+const threadNiceness = (pid: number) => readdirSync(`/proc/${pid}/task`).map((thread) => getPriority(Number(thread)));
+
 describe('yieldCpu', () => {
   it('lowers the priority to the niceness asked for', async () => {
     const pid = await sleeper();
@@ -26,6 +30,14 @@ describe('yieldCpu', () => {
     expect(inherited).toBeLessThanOrEqual(15);
     expect(yieldCpu(inherited + 4, pid)).toEqual({ niceness: inherited + 4, changed: true });
     expect(getPriority(pid)).toBe(inherited + 4);
+  });
+
+  it("lowers every thread's priority, the garbage collector's and compilers' started before it included", async () => {
+    const pid = await sleeper();
+    const inherited = getPriority(pid);
+    expect(threadNiceness(pid).length).toBeGreaterThan(1);
+    yieldCpu(inherited + 4, pid);
+    expect(new Set(threadNiceness(pid))).toEqual(new Set([inherited + 4]));
   });
 
   it('never raises a priority an operator lowered further', async () => {
