@@ -56,7 +56,7 @@ export type ProjectorServiceOptions = {
   defaultLingerMs: number;
   /**
    * How far it yields the CPU on a shared host (see yieldCpu) unless CPU_NICENESS says otherwise: 0 for a
-   * projection reads wait on, more for one that trails the log by design.
+   * projection that requests wait on (SCIM reads, access checks), more for one that trails the log by design.
    */
   defaultNiceness: number;
   /** See ProjectorRuntimeOptions.busyBatchEvents. */
