@@ -68,7 +68,7 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
       patch({ op: 'add', path: 'members', value: [{ value: users.alice, display: 'alice@example.com' }, { value: users.bob, display: 'bob@example.com' }] }),
     );
     expect([200, 204]).toContain(added.status);
-    await stack.waitUntil('acl-projector', 'readyz');
+    await stack.waitUntilApplied('acl');
   });
   afterAll(async () => {
     await stack?.stop();

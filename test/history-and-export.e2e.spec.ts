@@ -74,7 +74,7 @@ describe('history from the log, and membership snapshots a subscriber can contin
   });
 
   it('exports a snapshot whose offsets split the feed exactly: before is in it, after continues it', async () => {
-    await stack.waitUntil('membership-projector', 'readyz');
+    await stack.waitUntilApplied('membership');
     const exported = await stack.cli(['membership', 'export', '--tailnet', 'history', '--json']);
     expect(exported.code, exported.stderr).toBe(0);
     const snapshot = JSON.parse(exported.stdout);

@@ -35,8 +35,8 @@ describe('membership feed: a public contract other teams can rebuild group membe
       randomProvisioning(second.scim, { steps: 200, seed: 66, prefix: 'two' }),
     ]);
     counts = Object.fromEntries(Object.keys({ ...a, ...b }).map((key) => [key, (a[key] ?? 0) + (b[key] ?? 0)]));
-    await stack.waitUntil('directory-projector', 'readyz');
-    await stack.waitUntil('membership-projector', 'readyz');
+    await stack.waitUntilApplied('directory');
+    await stack.waitUntilApplied('membership');
   });
   afterAll(async () => {
     await stack?.stop();

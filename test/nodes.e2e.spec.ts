@@ -331,7 +331,7 @@ describe('node registry and node-key expiry: devices lose access exactly when th
   });
 
   it('rebuilds from offset 0 into the same tables, recording nothing on the log', async () => {
-    await stack.waitUntil('node-expiry-projector', 'readyz');
+    await stack.waitUntilApplied('nodes');
     const live = await nodeTables(stack, 'nodes');
     const logBefore = (await stack.readLog()).length;
     const rebuild = new ProjectorRuntime(stack.pool, stack.kafka, quiet, noMetrics, {

@@ -73,7 +73,7 @@ export class Stack {
       KAFKA_TOPIC_NAMESPACE: this.namespace,
       PUBLIC_URL: this.gatewayUrl,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-      // Ready means fully caught up, so waiting for /readyz is a precise synchronisation point.
+      // Ready means caught up with what has reached Kafka (see waitUntilApplied for everything written).
       PROJECTOR_READY_MAX_LAG: '0',
       ...this.extraEnv,
     };
@@ -204,6 +204,36 @@ export class Stack {
     });
     await consumer.disconnect();
     return events.sort((a, b) => (a.position < b.position ? -1 : 1));
+  }
+
+  /**
+   * Waits until the projection `schema` has applied every event written so far: the outbox relay has sent them all
+   * (it delivers after the 2xx) and the projection's checkpoints have reached the log's end. `/readyz` cannot
+   * promise that: its lag compares with what has reached Kafka, refreshed every 2 s.
+   */
+  async waitUntilApplied(schema: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (;;) {
+        const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM writes.outbox');
+        const ends = rows[0].n === 0 ? await admin.fetchTopicOffsets(this.topics.tailnetEvents) : [];
+        const applied = await this.pool
+          .query<{ partition: number; next_offset: string }>(
+            `SELECT partition, next_offset FROM ${schema}.projector_checkpoints WHERE topic = $1`,
+            [this.topics.tailnetEvents],
+          )
+          .then(({ rows: checkpoints }) => new Map(checkpoints.map((row) => [row.partition, BigInt(row.next_offset)])))
+          .catch(() => new Map<number, bigint>());
+        const caughtUp = ends.length > 0 && ends.every((end) => BigInt(end.high) === 0n || (applied.get(end.partition) ?? 0n) >= BigInt(end.high));
+        if (caughtUp) return;
+        if (Date.now() > deadline) throw new Error(`projection ${schema} did not apply the log within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Waits until `predicate` holds for the log (the relay delivers asynchronously after the 2xx). */
