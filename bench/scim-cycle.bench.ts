@@ -22,8 +22,6 @@ const SEEDED_USERS = 100_000;
 const SEED_CONCURRENCY = 32;
 const FILTERS_PER_ATTRIBUTE = 500;
 const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
-// A projector's lag (its /readyz) is refreshed every 2 s.
-const LAG_REFRESH_MS = 2_500;
 const WARM_UP_USERS = 500;
 /** Longer than any projector's linger, so the warm-up's events are applied before the measured cycle starts. */
 const WARM_UP_DRAIN_MS = 1_500;
@@ -299,16 +297,12 @@ async function runFilterBench(stack: Stack) {
 }
 
 /**
- * Waits until every running projector has applied the seeding (`/readyz`: lag 0 in a test stack), so that filters
- * are timed on a settled machine rather than beside projectors working off 100,000 creates. Returns the seconds
- * waited, at least the lag's refresh interval.
+ * Waits until every running projector has applied the seeding, so that filters are timed on a settled machine
+ * rather than beside projectors working off 100,000 creates. Returns the seconds waited.
  */
 async function waitUntilProjectorsSettle(stack: Stack): Promise<number> {
   const started = Date.now();
-  await sleep(LAG_REFRESH_MS);
-  for (const service of stack.services.keys()) {
-    if (service !== 'scim-gateway' && stack.isRunning(service)) await stack.waitUntil(service, 'readyz', CATCH_UP_TIMEOUT_MS);
-  }
+  await stack.waitUntilAllApplied(CATCH_UP_TIMEOUT_MS);
   return (Date.now() - started) / 1000;
 }
 

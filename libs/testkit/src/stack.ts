@@ -19,6 +19,14 @@ export type ServiceName = 'scim-gateway' | 'directory-projector' | 'node-expiry-
 
 const DEFAULT_SERVICES: ServiceName[] = ['scim-gateway', 'directory-projector'];
 
+/** The projection (its schema) each projector service keeps. */
+const PROJECTIONS: Partial<Record<ServiceName, string>> = {
+  'directory-projector': 'directory',
+  'node-expiry-projector': 'nodes',
+  'acl-projector': 'acl',
+  'membership-projector': 'membership',
+};
+
 /** Every deployable Roster service (the subscriber example is a downstream team's, not ours). */
 export const ROSTER_SERVICES: ServiceName[] = ['scim-gateway', 'directory-projector', 'node-expiry-projector', 'acl-projector', 'membership-projector'];
 
@@ -233,6 +241,13 @@ export class Stack {
       }
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /** `waitUntilApplied` for the projection of every running projector service. */
+  async waitUntilAllApplied(timeoutMs = 60_000): Promise<void> {
+    for (const [service, schema] of Object.entries(PROJECTIONS) as [ServiceName, string][]) {
+      if (this.isRunning(service)) await this.waitUntilApplied(schema, timeoutMs);
     }
   }
 
