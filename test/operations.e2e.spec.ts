@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_NODE_FLAGS } from '#roster/platform';
 import { ScimClient, oktaUser, type ServiceName, type Stack } from '#roster/testkit';
 import { startStack } from './support/stack.js';
 
@@ -126,6 +127,13 @@ describe('operating Roster: credentials, health and metrics', () => {
     } finally {
       await stack.stopService('membership-projector');
       stack.setServiceEnv('membership-projector', {});
+    }
+  });
+  it('runs every service with the V8 flags that size its young generation', () => {
+    for (const [name, { child }] of stack.services) {
+      if (!stack.isRunning(name)) continue;
+      const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+      expect(argv.slice(1, 1 + SERVICE_NODE_FLAGS.length), name).toEqual(SERVICE_NODE_FLAGS);
     }
   });
   it('serves requests with a pool of two connections: the sessions it holds for good come on top', async () => {

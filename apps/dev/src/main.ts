@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { findRepoRoot } from '#roster/platform';
+import { findRepoRoot, SERVICE_NODE_FLAGS } from '#roster/platform';
 
 /**
  * `npm run dev`: local infrastructure, every service, and a demo tailnet, in one command. Service logs go to
@@ -23,7 +23,7 @@ const services: Service[] = [
 
 function start(service: Service, env: NodeJS.ProcessEnv): ChildProcess {
   const log = createWriteStream(join(logDir, `${service.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [join(root, service.entry)], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(root, service.entry)], {
     cwd: root,
     env: { ...env, PORT: String(service.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,3 +19,4 @@ export * from './repo-root.js';
 export * from './injection-tokens.js';
 export * from './clock.js';
 export * from './process/cpu-priority.js';
+export * from './process/service-node-flags.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { decodeEvent, topicsFor, type LoggedEvent } from '#roster/events';
-import { findRepoRoot } from '#roster/platform';
+import { findRepoRoot, SERVICE_NODE_FLAGS } from '#roster/platform';
 import { dropDatabase } from './drop-database.js';
 import { freePort } from './ports.js';
 import { ScimClient } from './scim-client.js';
@@ -110,7 +110,7 @@ export class Stack {
   async startService(name: ServiceName, { waitReady = true } = {}): Promise<void> {
     const port = this.ports.get(name) ?? (await freePort());
     this.ports.set(name, port);
-    const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(root, `dist/apps/${name}/src/main.js`)], {
       cwd: root,
       env: { ...this.env(), ...this.serviceEnv.get(name), PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
