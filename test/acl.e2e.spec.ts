@@ -138,6 +138,10 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
     expect(body.details.failedTests).toEqual([expect.objectContaining({ place: 'tests[0].deny[0]', line: 9 })]);
     expect(body.details.failedTests[0].message).toMatch(/build:22/);
     expect(await adminFetch('/acl').then((r) => r.text())).toBe(POLICY);
+    const withNul = await postPolicy(`${POLICY}\u0000`);
+    expect(withNul.status).toBe(400);
+    expect(((await withNul.json()) as Json).message).toMatch(/NUL/);
+    expect(await adminFetch('/acl').then((r) => r.text())).toBe(POLICY);
 
     const validated = await postPolicy(failing, {}, '/acl/validate');
     expect(validated.status).toBe(200);

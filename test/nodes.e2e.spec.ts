@@ -130,12 +130,19 @@ describe('node registry and node-key expiry: devices lose access exactly when th
       { user: 'nobody@example.com', hostname: 'ghost' },
       { user: ada, hostname: 'k', nodeKey: 'not-a-key' },
       { user: ada, hostname: 'x', unexpected: true },
+      { user: ada, hostname: 'nul\u0000host' },
     ];
     for (const body of bad) {
       const response = await tailnet.admin.post('/devices', body);
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body.message).toEqual(expect.any(String));
     }
+    const admin = (path: string, init: RequestInit = {}) =>
+      fetch(`${stack.gatewayUrl}/api/v2/tailnet/${tailnet.tailnetId}${path}`, { ...init, headers: { authorization: `Bearer ${tailnet.adminApiKey}`, ...init.headers } });
+    const notJson = await admin('/devices', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    expect([notJson.status, await notJson.json()]).toEqual([400, { message: 'the request body is not valid JSON' }]);
+    const longId = await admin(`/devices/${'x'.repeat(3_000)}`);
+    expect([longId.status, await longId.json()]).toEqual([414, { message: 'a path segment is longer than any id' }]);
     expect((await tailnet.admin.get('/devices?state=sleeping')).status).toBe(400);
 
     // Tags must be defined in tagOwners, and a user advertising them must own them.

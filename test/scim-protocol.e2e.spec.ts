@@ -4,6 +4,7 @@ import { startStack } from './support/stack.js';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 describe('SCIM protocol edges: media types, limits, mutability, null updates, tenant isolation of groups', () => {
   let stack: Stack;
@@ -28,6 +29,31 @@ describe('SCIM protocol edges: media types, limits, mutability, null updates, te
     const response = await client.post('/Users', huge);
     expect(response.status).toBe(413);
     expect(response.body).toMatchObject({ status: '413', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
+  });
+
+  it('refuses a NUL character anywhere in a body or a filter with 400, and goes on serving reads', async () => {
+    // PostgreSQL stores no NUL: accepted, it became an event the directory could never apply, and every read
+    // behind it waited.
+    const user = (await client.post('/Users', oktaUser('nul.check@example.com'))).body;
+    const refused = [
+      await client.post('/Users', oktaUser('nul.title@example.com', { title: 'a\u0000b' })),
+      await client.request('PATCH', `/Users/${user.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { displayName: 'x\u0000' } }] }),
+      await client.request('PUT', `/Users/${user.id}`, oktaUser('nul.check@example.com', { ['nick\u0000Name']: 'key' })),
+      await client.post('/Groups', { schemas: [GROUP], displayName: 'nul\u0000group' }),
+    ];
+    for (const response of refused) expect(response.body).toMatchObject({ status: '400', scimType: 'invalidValue', detail: expect.stringMatching(/NUL/) });
+    expect((await client.filterUsers('title co "\\u0000"')).body).toMatchObject({ status: '400', scimType: 'invalidFilter' });
+    const read = await client.get(`/Users/${user.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.meta.version).toBe('W/"1"');
+  });
+
+  it('answers paths it cannot route, and SCIM parameters given twice, in the SCIM error schema', async () => {
+    expect((await client.get('/Users/%zz')).body).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
+    expect((await client.get(`/Users/${'x'.repeat(3_000)}`)).body).toMatchObject({ status: '414', schemas: [ERROR] });
+    const twice = await client.get('/Users?filter=userName%20pr&filter=title%20pr');
+    expect(twice.body).toMatchObject({ status: '400', scimType: 'invalidValue', detail: 'the query parameter filter was given 2 times; give it once' });
+    expect((await client.get('/Users?startIndex=99999999999999999999')).body).toMatchObject({ totalResults: expect.any(Number), Resources: [] });
   });
 
   it('refuses to change a read-only attribute through PATCH with 400 mutability', async () => {

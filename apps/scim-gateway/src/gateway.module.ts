@@ -56,10 +56,10 @@ import { DIRECTORY_CAUGHT_UP, KAFKA, LOGGER } from './gateway.tokens.js';
 import { DiscoveryController } from './scim/discovery.controller.js';
 import { TailnetRateLimitGuard } from './scim/rate-limit.guard.js';
 import { ScimAuthGuard } from './scim/scim-auth.guard.js';
-import { ScimExceptionFilter } from './scim/scim-exception.filter.js';
 import { TailnetRateLimiter } from './scim/tailnet-rate-limiter.js';
 import { GroupsController } from './scim/groups.controller.js';
 import { UsersController } from './scim/users.controller.js';
+import { EdgeExceptionFilter } from './http/edge-exception.filter.js';
 
 export type GatewayContext = { config: RosterConfig; logger: Logger; metrics: RosterMetrics };
 
@@ -163,7 +163,7 @@ export class GatewayModule implements OnModuleInit, OnApplicationShutdown {
         GetNodeHistoryHandler,
         GetTailnetSettingsHandler,
         UpdateTailnetSettingsHandler,
-        { provide: APP_FILTER, useClass: ScimExceptionFilter },
+        { provide: APP_FILTER, useClass: EdgeExceptionFilter },
       ],
     };
   }

@@ -4,8 +4,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate, NestPinoLogger, RosterMetrics, yieldCpu } from '#roster/platform';
 import { GatewayModule } from './gateway.module.js';
+import { refusingNul } from './http/nul-characters.js';
 import { policyAwareJsonParser, registerPolicyTextParsers } from './http/policy-body-parsers.js';
 import { observeRequests } from './http/request-observability.js';
+import { answerRoutingError } from './http/routing-errors.js';
 
 const SCIM_JSON = /^application\/scim\+json/;
 
@@ -17,10 +19,10 @@ async function bootstrap() {
   const metrics = new RosterMetrics('scim-gateway');
   await (await migrate(config.databaseUrl, migrations)).destroy();
 
-  const adapter = new FastifyAdapter({ bodyLimit: config.scimMaxBodyBytes, trustProxy: true });
+  const adapter = new FastifyAdapter({ bodyLimit: config.scimMaxBodyBytes, trustProxy: true, frameworkErrors: answerRoutingError });
   const fastify = adapter.getInstance();
   // SCIM clients send application/scim+json; parse it exactly like application/json.
-  fastify.addContentTypeParser(SCIM_JSON, { parseAs: 'string' }, fastify.getDefaultJsonParser('ignore', 'ignore'));
+  fastify.addContentTypeParser(SCIM_JSON, { parseAs: 'string' }, refusingNul(fastify.getDefaultJsonParser('ignore', 'ignore')));
   // Policy files are raw text on the policy routes, whichever of application/json, application/hujson or text/plain.
   adapter.useBodyParser('application/json', false, { bodyLimit: config.scimMaxBodyBytes }, policyAwareJsonParser(fastify));
   registerPolicyTextParsers(fastify);

@@ -1,10 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { assertNoNul, refusingNul, type BodyParser } from './nul-characters.js';
 
 /** The admin API routes whose body is a policy file, kept as text: HuJSON comments and formatting are the policy. */
 const POLICY_ROUTE = /^\/api\/v2\/tailnet\/[^/?]+\/acl(?:\/validate)?\/?(?:\?|$)/;
-
-type Done = (error: Error | null, body?: unknown) => void;
-type BodyParser = (request: FastifyRequest, body: string | Buffer, done: Done) => void;
 
 /**
  * Policy files are sent as application/hujson, application/json or text/plain (Tailscale's clients use all three).
@@ -15,7 +13,7 @@ type BodyParser = (request: FastifyRequest, body: string | Buffer, done: Done) =
  * given to `FastifyAdapter.useBodyParser`, which is where main.ts puts this one.
  */
 export function policyAwareJsonParser(fastify: FastifyInstance): BodyParser {
-  const json = fastify.getDefaultJsonParser('ignore', 'ignore');
+  const json = refusingNul(fastify.getDefaultJsonParser('ignore', 'ignore'));
   return (request, body, done) => (isPolicyRoute(request.url) ? raw(request, body, done) : json(request, body.toString(), done));
 }
 
@@ -29,6 +27,12 @@ export function isPolicyRoute(url: string): boolean {
   return POLICY_ROUTE.test(url);
 }
 
-function raw(_request: FastifyRequest, body: string | Buffer, done: Done): void {
-  done(null, body.toString());
-}
+const raw: BodyParser = (_request, body, done) => {
+  const text = body.toString();
+  try {
+    assertNoNul(text);
+  } catch (error) {
+    return done(error as Error);
+  }
+  done(null, text);
+};

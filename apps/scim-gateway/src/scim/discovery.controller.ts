@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ROSTER_CONFIG, type RosterConfig } from '#roster/platform';
 import {
@@ -13,6 +13,7 @@ import { TailnetRateLimitGuard } from './rate-limit.guard.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
 import { SCIM_CONTENT_TYPE, listResponse } from './scim-media.js';
 import { renderServiceProviderConfig } from './service-provider-config.js';
+import { SingleValuedQueryPipe } from './single-valued-query.pipe.js';
 
 const RESOURCE_TYPE_SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
 
@@ -24,6 +25,7 @@ const ENDPOINTS: Readonly<Record<ScimResourceType, string>> = { User: '/Users', 
  */
 @Controller('scim/v2')
 @UseGuards(ScimAuthGuard, TailnetRateLimitGuard)
+@UsePipes(SingleValuedQueryPipe)
 export class DiscoveryController {
   private readonly serviceProviderConfig: ReturnType<typeof renderServiceProviderConfig>;
   private readonly schemas: SchemaResource[];

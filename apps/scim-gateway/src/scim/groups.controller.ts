@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import {
@@ -22,9 +22,11 @@ import { actorOf, sortOrderOf, type ListParameters } from './request-parameters.
 import { ScimAuthGuard } from './scim-auth.guard.js';
 import { SCIM_CONTENT_TYPE, etag, listResponse } from './scim-media.js';
 import type { ScimRequest } from './scim-principal.js';
+import { SingleValuedQueryPipe } from './single-valued-query.pipe.js';
 
 @Controller('scim/v2/Groups')
 @UseGuards(ScimAuthGuard, TailnetRateLimitGuard)
+@UsePipes(SingleValuedQueryPipe)
 export class GroupsController {
   private readonly baseUrl: string;
 

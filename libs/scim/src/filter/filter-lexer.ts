@@ -59,8 +59,9 @@ function closingQuoteIndex(source: string, openingQuote: number, errorType: Scim
 }
 
 function decodeJsonString(literal: string, position: number, errorType: ScimErrorType): string {
+  let decoded: string;
   try {
-    return JSON.parse(literal) as string;
+    decoded = JSON.parse(literal) as string;
   } catch {
     throw syntaxError(
       errorType,
@@ -68,6 +69,9 @@ function decodeJsonString(literal: string, position: number, errorType: ScimErro
         'use JSON escapes such as \\" \\\\ \\n \\u00e9.',
     );
   }
+  // No value stored can hold one (PostgreSQL keeps no NUL in text), and as a query parameter it would fail there.
+  if (decoded.includes('\u0000')) throw syntaxError(errorType, `the string ${literal} at position ${position} holds a NUL character (\\u0000).`);
+  return decoded;
 }
 
 /** Filters report syntax errors as invalidFilter, PATCH paths (which share the syntax) as invalidPath. */

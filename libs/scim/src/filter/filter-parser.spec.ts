@@ -198,6 +198,7 @@ describe('parseFilter', () => {
         'title eq "bad \\q"',
         'Invalid filter: the string "bad \\q" at position 9 has an invalid escape sequence or control character; use JSON escapes such as \\" \\\\ \\n \\u00e9.',
       ],
+      ['title eq "a\\u0000b"', 'Invalid filter: the string "a\\u0000b" at position 9 holds a NUL character (\\u0000).'],
       ['not title pr', 'Invalid filter: "not" at position 0 must be followed by a filter in parentheses.'],
       ['emails[value[x eq 1]]', 'Invalid filter: value filters cannot be nested: unexpected "[" at position 12.'],
       ['and title pr', 'Invalid filter: expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr) after "and" at position 4, found "title".'],
