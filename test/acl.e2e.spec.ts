@@ -114,6 +114,8 @@ describe('ACL projector: policy on synced groups, fail closed, answered from mem
     expect((await check('carol@example.com', '10.20.0.5', 22)).body).toMatchObject({ allowed: false, rule: null });
     expect((await check('alice@example.com', '10.20.0.5', 80)).body).toMatchObject({ allowed: false, rule: null });
     expect((await check('alice@example.com', '10.20.0.5', 'x' as unknown as number)).status).toBe(400);
+    const unroutable = await adminFetch('/devices/%zz/packet-filter', {}, tailnet.adminApiKey, stack.serviceUrl('acl-projector'));
+    expect([unroutable.status, await unroutable.json()]).toEqual([400, { message: 'the URL path is not validly percent-encoded' }]);
   });
 
   it('denies a member removed through SCIM within a second', async () => {

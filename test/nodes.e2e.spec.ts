@@ -143,6 +143,8 @@ describe('node registry and node-key expiry: devices lose access exactly when th
     expect([notJson.status, await notJson.json()]).toEqual([400, { message: 'the request body is not valid JSON' }]);
     const longId = await admin(`/devices/${'x'.repeat(3_000)}`);
     expect([longId.status, await longId.json()]).toEqual([414, { message: 'a path segment is longer than any id' }]);
+    const nulUser = await admin('/devices?user=%00');
+    expect([nulUser.status, await nulUser.json()]).toEqual([400, { message: 'the URL cannot contain a NUL character (%00)' }]);
     expect((await tailnet.admin.get('/devices?state=sleeping')).status).toBe(400);
 
     // Tags must be defined in tagOwners, and a user advertising them must own them.

@@ -43,6 +43,7 @@ describe('SCIM protocol edges: media types, limits, mutability, null updates, te
     ];
     for (const response of refused) expect(response.body).toMatchObject({ status: '400', scimType: 'invalidValue', detail: expect.stringMatching(/NUL/) });
     expect((await client.filterUsers('title co "\\u0000"')).body).toMatchObject({ status: '400', scimType: 'invalidFilter' });
+    expect((await client.get('/Users?filter=title%20co%20%22%00%22')).body).toMatchObject({ status: '400', detail: expect.stringMatching(/NUL/) });
     const read = await client.get(`/Users/${user.id}`);
     expect(read.status).toBe(200);
     expect(read.body.meta.version).toBe('W/"1"');

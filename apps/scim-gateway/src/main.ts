@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate, NestPinoLogger, RosterMetrics, yieldCpu } from '#roster/platform';
 import { GatewayModule } from './gateway.module.js';
-import { refusingNul } from './http/nul-characters.js';
+import { refuseNulInUrls, refusingNul } from './http/nul-characters.js';
 import { policyAwareJsonParser, registerPolicyTextParsers } from './http/policy-body-parsers.js';
 import { observeRequests } from './http/request-observability.js';
 import { answerRoutingError } from './http/routing-errors.js';
@@ -27,6 +27,7 @@ async function bootstrap() {
   adapter.useBodyParser('application/json', false, { bodyLimit: config.scimMaxBodyBytes }, policyAwareJsonParser(fastify));
   registerPolicyTextParsers(fastify);
   observeRequests(fastify, metrics);
+  refuseNulInUrls(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register({ config, logger, metrics }), adapter, {
     logger: new NestPinoLogger(logger),

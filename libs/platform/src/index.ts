@@ -20,3 +20,4 @@ export * from './injection-tokens.js';
 export * from './clock.js';
 export * from './process/cpu-priority.js';
 export * from './process/service-node-flags.js';
+export * from './http/routing-errors.js';

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -17,6 +18,7 @@ import {
   NestPinoLogger,
   postgresCheck,
   RosterMetrics,
+  routingErrorOf,
   yieldCpu,
   type ReadinessCheck,
   type RosterConfig,
@@ -103,7 +105,13 @@ export async function runProjectorService(options: ProjectorServiceOptions): Pro
   const checks = [postgresCheck(pool), kafkaCheck(kafka), caughtUp];
   const app = await NestFactory.create<NestFastifyApplication>(
     parts.httpModule ? parts.httpModule(checks) : ProjectorHttpModule.register(metrics, checks),
-    new FastifyAdapter(),
+    // The projectors' APIs (the ACL checks) answer `{ "message": … }`, Fastify's routing errors included.
+    new FastifyAdapter({
+      frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+        const { status, detail } = routingErrorOf(error);
+        void reply.status(status).send({ message: detail });
+      },
+    }),
     { logger: new NestPinoLogger(logger) },
   );
   await runtime.start();

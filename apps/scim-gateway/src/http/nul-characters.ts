@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
  * A request body holding U+0000. PostgreSQL keeps no NUL in text, json or jsonb, so no write could store it — and
@@ -7,8 +7,8 @@ import type { FastifyRequest } from 'fastify';
 export class NulCharacterError extends Error {
   readonly statusCode = 400;
 
-  constructor() {
-    super('strings cannot contain the NUL character (\\u0000)');
+  constructor(detail = 'strings cannot contain the NUL character (\\u0000)') {
+    super(detail);
   }
 }
 
@@ -25,6 +25,14 @@ export function refusingNul(parse: (request: FastifyRequest, body: string, done:
       done(error, parsed);
     });
   };
+}
+
+/** Refuses a request whose URL holds a NUL: a query parameter (a device list's `user`) would carry it to PostgreSQL. */
+export function refuseNulInUrls(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (/%00/.test(request.url)) return done(new NulCharacterError('the URL cannot contain a NUL character (%00)'));
+    done();
+  });
 }
 
 /** Refuses raw text (a policy file) with NUL in it. */
