@@ -31,9 +31,9 @@ describe('SCIM protocol edges: media types, limits, mutability, null updates, te
     expect(response.body).toMatchObject({ status: '413', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
   });
 
-  it('refuses a NUL character anywhere in a body or a filter with 400, and goes on serving reads', async () => {
+  it('refuses text PostgreSQL cannot keep (a NUL, half a surrogate pair) anywhere in a body or a filter with 400, and goes on serving reads', async () => {
     // PostgreSQL stores no NUL: accepted, it became an event the directory could never apply, and every read
-    // behind it waited.
+    // behind it waited. A lone surrogate was stored as U+FFFD, unlike what the write answered.
     const user = (await client.post('/Users', oktaUser('nul.check@example.com'))).body;
     const refused = [
       await client.post('/Users', oktaUser('nul.title@example.com', { title: 'a\u0000b' })),
@@ -42,6 +42,8 @@ describe('SCIM protocol edges: media types, limits, mutability, null updates, te
       await client.post('/Groups', { schemas: [GROUP], displayName: 'nul\u0000group' }),
     ];
     for (const response of refused) expect(response.body).toMatchObject({ status: '400', scimType: 'invalidValue', detail: expect.stringMatching(/NUL/) });
+    const loneSurrogate = await client.post('/Groups', { schemas: [GROUP], displayName: 'half \ud800 pair' });
+    expect(loneSurrogate.body).toMatchObject({ status: '400', scimType: 'invalidValue', detail: expect.stringMatching(/well-formed Unicode/) });
     expect((await client.filterUsers('title co "\\u0000"')).body).toMatchObject({ status: '400', scimType: 'invalidFilter' });
     expect((await client.get('/Users?filter=title%20co%20%22%00%22')).body).toMatchObject({ status: '400', detail: expect.stringMatching(/NUL/) });
     const read = await client.get(`/Users/${user.id}`);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { assertNoNul, refusingNul, type BodyParser } from './nul-characters.js';
+import { assertStorableText, refusingUnstorableText, type BodyParser } from './unstorable-text.js';
 
 /** The admin API routes whose body is a policy file, kept as text: HuJSON comments and formatting are the policy. */
 const POLICY_ROUTE = /^\/api\/v2\/tailnet\/[^/?]+\/acl(?:\/validate)?\/?(?:\?|$)/;
@@ -13,7 +13,7 @@ const POLICY_ROUTE = /^\/api\/v2\/tailnet\/[^/?]+\/acl(?:\/validate)?\/?(?:\?|$)
  * given to `FastifyAdapter.useBodyParser`, which is where main.ts puts this one.
  */
 export function policyAwareJsonParser(fastify: FastifyInstance): BodyParser {
-  const json = refusingNul(fastify.getDefaultJsonParser('ignore', 'ignore'));
+  const json = refusingUnstorableText(fastify.getDefaultJsonParser('ignore', 'ignore'));
   return (request, body, done) => (isPolicyRoute(request.url) ? raw(request, body, done) : json(request, body.toString(), done));
 }
 
@@ -30,7 +30,7 @@ export function isPolicyRoute(url: string): boolean {
 const raw: BodyParser = (_request, body, done) => {
   const text = body.toString();
   try {
-    assertNoNul(text);
+    assertStorableText(text);
   } catch (error) {
     return done(error as Error);
   }

@@ -12,7 +12,7 @@ import {
 import { ScimError } from '#roster/scim';
 import { ReadModelBehindError, VersionConflictError } from '#roster/write-model';
 import { LOGGER } from '../gateway.tokens.js';
-import { NulCharacterError } from '../http/nul-characters.js';
+import { UnstorableTextError } from '../http/unstorable-text.js';
 import { ScimUnauthorizedError } from './scim-auth.guard.js';
 import type { ScimRequest } from './scim-principal.js';
 import { SCIM_CONTENT_TYPE, scimErrorBody } from './scim-media.js';
@@ -56,7 +56,7 @@ export function toScimError(error: unknown): Mapped | undefined {
     code?: string;
     message?: string;
   };
-  if (fastifyError instanceof NulCharacterError) return { status: 400, detail: fastifyError.message, scimType: 'invalidValue' };
+  if (fastifyError instanceof UnstorableTextError) return { status: 400, detail: fastifyError.message, scimType: 'invalidValue' };
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, detail: 'request body too large' };
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { status: 415, detail: 'send application/scim+json or application/json' };
