@@ -4,10 +4,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate, NestPinoLogger, RosterMetrics, yieldCpu } from '#roster/platform';
 import { GatewayModule } from './gateway.module.js';
-import { refuseNulInUrls, refusingUnstorableText } from './http/unstorable-text.js';
 import { policyAwareJsonParser, registerPolicyTextParsers } from './http/policy-body-parsers.js';
 import { observeRequests } from './http/request-observability.js';
 import { answerRoutingError } from './http/routing-errors.js';
+import { refuseNulInUrls, refusingUnstorableText } from './http/unstorable-text.js';
 
 const SCIM_JSON = /^application\/scim\+json/;
 

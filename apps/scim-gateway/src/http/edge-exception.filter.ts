@@ -8,7 +8,7 @@ import { ScimExceptionFilter } from '../scim/scim-exception.filter.js';
 
 /**
  * The filter for errors no controller's own filter saw: those of Fastify's body parsing (invalid JSON, too large,
- * a NUL character), raised before any handler runs. Each is answered in the error form of the API its path
+ * text PostgreSQL cannot keep) and of request hooks, raised before any handler runs. Each is answered in the error form of the API its path
  * belongs to, as the controllers' filters would answer it.
  */
 @Catch()
