@@ -45,6 +45,7 @@ describe('SCIM protocol edges: media types, limits, mutability, null updates, te
     const loneSurrogate = await client.post('/Groups', { schemas: [GROUP], displayName: 'half \ud800 pair' });
     expect(loneSurrogate.body).toMatchObject({ status: '400', scimType: 'invalidValue', detail: expect.stringMatching(/well-formed Unicode/) });
     expect((await client.filterUsers('title co "\\u0000"')).body).toMatchObject({ status: '400', scimType: 'invalidFilter' });
+    expect((await client.filterUsers('title co "\\ud800"')).body).toMatchObject({ status: '400', scimType: 'invalidFilter' });
     expect((await client.get('/Users?filter=title%20co%20%22%00%22')).body).toMatchObject({ status: '400', detail: expect.stringMatching(/NUL/) });
     const read = await client.get(`/Users/${user.id}`);
     expect(read.status).toBe(200);

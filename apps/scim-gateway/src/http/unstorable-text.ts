@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 const NUL = 'strings cannot contain the NUL character (\\u0000)';
 const LONE_SURROGATE = 'strings must be well-formed Unicode: one has half of a surrogate pair (\\ud800–\\udfff) alone';
-const LONE_SURROGATE_PATTERN = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Text in a request that PostgreSQL cannot keep as sent. It stores no NUL in text, json or jsonb: a user with one
@@ -44,7 +43,7 @@ export function assertStorableText(text: string): void {
 
 function unstorable(text: string): string | undefined {
   if (text.includes('\u0000')) return NUL;
-  if (LONE_SURROGATE_PATTERN.test(text)) return LONE_SURROGATE;
+  if (!text.isWellFormed()) return LONE_SURROGATE;
   return undefined;
 }
 

@@ -71,6 +71,10 @@ function decodeJsonString(literal: string, position: number, errorType: ScimErro
   }
   // No value stored can hold one (PostgreSQL keeps no NUL in text), and as a query parameter it would fail there.
   if (decoded.includes('\u0000')) throw syntaxError(errorType, `the string ${literal} at position ${position} holds a NUL character (\\u0000).`);
+  // PostgreSQL would read half a surrogate pair as U+FFFD, so the filter would match values it does not name.
+  if (!decoded.isWellFormed()) {
+    throw syntaxError(errorType, `the string ${literal} at position ${position} holds half of a surrogate pair (\\ud800–\\udfff) alone.`);
+  }
   return decoded;
 }
 

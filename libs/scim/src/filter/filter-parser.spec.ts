@@ -166,6 +166,10 @@ describe('parseFilter', () => {
     );
   });
 
+  it('keeps escaped text whole, a surrogate pair included', () => {
+    expect(parseFilter('displayName eq "Zo\\u00eb \\ud83d\\ude00"')).toEqual(compare('displayName', 'eq', 'Zoë 😀'));
+  });
+
   it('refuses filters nested or chained beyond any IdP\'s needs before they exhaust the stack', () => {
     expect(parseError(`${'('.repeat(33)}title pr${')'.repeat(33)}`).detail).toBe(
       'Invalid filter: parentheses are nested more than 32 deep at position 32.',
@@ -199,6 +203,11 @@ describe('parseFilter', () => {
         'Invalid filter: the string "bad \\q" at position 9 has an invalid escape sequence or control character; use JSON escapes such as \\" \\\\ \\n \\u00e9.',
       ],
       ['title eq "a\\u0000b"', 'Invalid filter: the string "a\\u0000b" at position 9 holds a NUL character (\\u0000).'],
+      [
+        'title eq "a\\ud800b"',
+        'Invalid filter: the string "a\\ud800b" at position 9 holds half of a surrogate pair (\\ud800–\\udfff) alone.',
+      ],
+      ['title eq "\\udc00"', 'Invalid filter: the string "\\udc00" at position 9 holds half of a surrogate pair (\\ud800–\\udfff) alone.'],
       ['not title pr', 'Invalid filter: "not" at position 0 must be followed by a filter in parentheses.'],
       ['emails[value[x eq 1]]', 'Invalid filter: value filters cannot be nested: unexpected "[" at position 12.'],
       ['and title pr', 'Invalid filter: expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr) after "and" at position 4, found "title".'],
