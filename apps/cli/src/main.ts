@@ -8,6 +8,7 @@ import type { Actor } from '#roster/events';
 import { GroupNotFoundAtTimeError } from './history/group-history.js';
 import { registerHistoryCommand } from './history/history.command.js';
 import { registerMembershipCommand } from './membership/membership.command.js';
+import { registerProjectionCommand } from './projection/projection.command.js';
 import { MembershipExportError } from './membership/membership-export.js';
 import { ReplayBusyError, ReplayRefusedError } from './replay/replay-projection.js';
 import { registerReplayCommand } from './replay/replay.command.js';
@@ -80,6 +81,7 @@ program
 registerReplayCommand(program);
 registerHistoryCommand(program);
 registerMembershipCommand(program);
+registerProjectionCommand(program, operator);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const known = [TailnetExistsError, TailnetNotFoundError, InvalidTailnetError, CliUsageError, ReplayRefusedError, GroupNotFoundAtTimeError].some((kind) => error instanceof kind);

@@ -38,6 +38,23 @@ export function encodeEvent(event: Omit<EventEnvelope, 'data'>, dataJson: string
 
 export class UndecodableEventError extends Error {}
 
+/**
+ * What a message's headers say it is, read without decoding it: enough to name an event that cannot be decoded or
+ * applied (a stalled projection, `roster projection skip`). Any attribute may be missing from a malformed message.
+ */
+export type MessageIdentity = { eventId?: string; ceType?: string; tailnetId?: string; aggregateId?: string; aggregateVersion?: number };
+
+export function messageIdentity(message: Pick<KafkaMessage, 'headers'>): MessageIdentity {
+  const version = Number(header(message.headers, 'ce_aggregateversion'));
+  return {
+    eventId: header(message.headers, 'ce_id'),
+    ceType: header(message.headers, 'ce_type'),
+    tailnetId: header(message.headers, 'ce_tailnetid'),
+    aggregateId: header(message.headers, 'ce_aggregateid'),
+    aggregateVersion: Number.isInteger(version) ? version : undefined,
+  };
+}
+
 function header(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];
   if (value === undefined) return undefined;

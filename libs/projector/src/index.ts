@@ -4,3 +4,4 @@ export * from './projector-runtime.js';
 export * from './projector-http.module.js';
 export * from './parallel-projector-runtime.js';
 export * from './projector-service.js';
+export * from './skipped-events.js';

@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { decodeEvent, type LoggedEvent } from '#roster/events';
+import { decodeEvent, messageIdentity, type LoggedEvent } from '#roster/events';
 import { inTransaction, inTransactionBegunBy } from '#roster/platform';
 import { AwaitedReads } from './awaited-reads.js';
 import { beginWithCheckpoint, CHECKPOINT_TABLE_DDL, readCheckpoints, type Checkpoint } from './checkpoint-store.js';
 import { PROJECTION_APPLIED_CHANNEL, type Projection } from './projection.js';
+import { readSkippedOffsets, type SkippedOffsets } from './skipped-events.js';
 
 const LAG_REFRESH_MS = 2_000;
 // Statistics must follow the read model as it grows, or the planner walks a 100,000-user table to find one user.
@@ -65,6 +66,13 @@ export type ProjectorMetrics = {
 
 export type ProjectorState = 'starting' | 'running' | 'reconnecting' | 'stalled' | 'stopped';
 
+/** The event a stalled projection cannot apply, as `/readyz` reports it: where it is on the log and why it fails. */
+export type StalledEvent = { partition: number; offset: string; eventType?: string; eventId?: string; tailnetId?: string; error: string };
+
+function stallReason({ partition, offset, eventType, error }: StalledEvent): string {
+  return `cannot apply ${eventType ?? 'the event'} at partition ${partition}, offset ${offset}: ${error}`;
+}
+
 /**
  * Runs one projection from the log. Each batch is applied in one PostgreSQL transaction together with the
  * partition's checkpoint (next offset and last log position), so a redelivered, replayed or duplicated event
@@ -76,7 +84,8 @@ export class ProjectorRuntime {
   private consumer: Consumer | undefined;
   private lagByPartition = new Map<number, number>();
   private lagTimer: NodeJS.Timeout | undefined;
-  private stalledReason: string | undefined;
+  private stall: StalledEvent | undefined;
+  private skipped: SkippedOffsets = new Map();
   private appliedSinceVacuum = 0;
   private vacuumedAt = 0;
   private vacuuming = false;
@@ -116,6 +125,7 @@ export class ProjectorRuntime {
 
   async start(): Promise<void> {
     await this.createTables();
+    this.skipped = await readSkippedOffsets(this.pool, this.options.projection.name, this.options.topic);
     if (this.options.live && (this.options.lingerMs ?? 0) > 0) {
       this.awaitedReads = new AwaitedReads(this.pool, this.options.projection.name, this.logger);
       await this.awaitedReads.start();
@@ -139,6 +149,8 @@ export class ProjectorRuntime {
       void this.seekToCheckpoints(payload.memberAssignment[this.options.topic] ?? []);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // A stalled projection's consumer crashes on every retry of its event: stalledOn has said why, once.
+      if (this.stall && payload.error.message === this.stall.error) return;
       this.state = 'reconnecting';
       this.logger.error({ err: payload.error, restart: payload.restart }, 'projector consumer crashed');
     });
@@ -173,7 +185,7 @@ export class ProjectorRuntime {
       projection: this.options.projection.name,
       state: this.state,
       lag: this.totalLag(),
-      ...(this.stalledReason ? { stalledReason: this.stalledReason } : {}),
+      ...(this.stall ? { stalledReason: stallReason(this.stall), stalledOn: this.stall } : {}),
     };
   }
 
@@ -205,13 +217,51 @@ export class ProjectorRuntime {
     }
   }
 
-  private async applyBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
+  private async applyBatch(payload: EachBatchPayload) {
+    const { batch, isRunning, isStale } = payload;
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
     const limit = this.limits?.get(partition);
     const messages = limit === undefined ? batch.messages : batch.messages.filter((message) => BigInt(message.offset) < limit);
     if (messages.length < batch.messages.length) this.pauseAt(partition, limit!);
     if (messages.length === 0) return;
+    // While stalled, an operator may have just told the projection to pass over the event it is stuck on.
+    if (this.stall) this.skipped = await readSkippedOffsets(this.pool, this.options.projection.name, topic);
+    const lag = await this.applyNamingFailures(payload, messages);
+    if (lag < 0) return;
+    const lingerMs = this.options.lingerMs ?? 0;
+    const busy = lag === 0 && messages.length >= (this.options.busyBatchEvents ?? BUSY_BATCH_EVENTS);
+    if (lingerMs > 0 && busy && isRunning()) await (this.awaitedReads ? this.awaitedReads.linger(lingerMs) : sleep(lingerMs));
+  }
+
+  /** Applies the messages; if they fail together, applies them one by one, up to the one that fails alone. */
+  private async applyNamingFailures(payload: EachBatchPayload, messages: KafkaMessage[]): Promise<number> {
+    const { partition } = payload.batch;
+    try {
+      return await this.applyAndAcknowledge(payload, messages);
+    } catch (error) {
+      if (messages.length === 1) throw this.stalledOn(partition, messages[0], error);
+      let lag = -1;
+      for (const message of messages) {
+        lag = await this.applyAndAcknowledge(payload, [message]).catch((failure: unknown) => {
+          throw this.stalledOn(partition, message, failure);
+        });
+        if (lag < 0) break;
+      }
+      return lag;
+    }
+  }
+
+  /**
+   * Applies messages in one transaction with their checkpoint and acknowledges them to Kafka. Returns the
+   * partition's lag after them, or -1 when they start past the checkpoint (the consumer is sent back to it).
+   */
+  private async applyAndAcknowledge(
+    { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload,
+    messages: KafkaMessage[],
+  ): Promise<number> {
+    const { topic, partition } = batch;
+    const skipped = this.skipped.get(partition);
     const started = process.hrtime.bigint();
     const outcome = await this.inBatchTransaction(topic, partition, async (client, checkpoint) => {
       const fresh = messages.filter((message) => BigInt(message.offset) >= checkpoint.nextOffset);
@@ -219,6 +269,7 @@ export class ProjectorRuntime {
       if (BigInt(fresh[0].offset) > checkpoint.nextOffset) return { kind: 'gap' as const, expected: checkpoint.nextOffset };
       // Positions only grow along a partition; anything at or below the last applied one is a resent duplicate.
       const events = fresh
+        .filter((message) => !skipped?.has(BigInt(message.offset)))
         .map((message) => decodeEvent(message, partition))
         .filter((event) => event.position > checkpoint.lastPosition);
       await this.options.projection.apply(client, events, { live: this.options.live });
@@ -228,23 +279,16 @@ export class ProjectorRuntime {
         events,
       });
       return { kind: 'applied' as const, count: events.length, events };
-    }).catch((error: unknown) => {
-      this.state = 'stalled';
-      this.stalledReason = error instanceof Error ? error.message : String(error);
-      throw error;
     });
 
     if (outcome.kind === 'gap') {
       this.logger.warn({ partition, expected: outcome.expected.toString() }, 'batch starts past the checkpoint; seeking back');
       this.consumer?.seek({ topic, partition, offset: outcome.expected.toString() });
-      return;
+      return -1;
     }
     // Before the Kafka offset commit: memory is what the check API answers from, and the commit only saves a hint.
     if (outcome.kind === 'applied') this.options.projection.committed?.(outcome.events);
-    if (this.state === 'stalled') {
-      this.state = 'running';
-      this.stalledReason = undefined;
-    }
+    if (this.stall?.partition === partition) this.recover();
     const lastOffset = messages[messages.length - 1].offset;
     resolveOffset(lastOffset);
     await commitOffsetsIfNecessary();
@@ -257,9 +301,34 @@ export class ProjectorRuntime {
     const lag = Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
     this.lagByPartition.set(partition, lag);
     this.metrics.lag(this.options.projection.name, partition, lag);
-    const lingerMs = this.options.lingerMs ?? 0;
-    const busy = lag === 0 && messages.length >= (this.options.busyBatchEvents ?? BUSY_BATCH_EVENTS);
-    if (lingerMs > 0 && busy && isRunning()) await (this.awaitedReads ? this.awaitedReads.linger(lingerMs) : sleep(lingerMs));
+    return lag;
+  }
+
+  /**
+   * Records that the projection cannot get past one event, naming it so an operator can find it on the log and,
+   * once they judge it cannot ever be applied, pass over it (`roster projection skip`). Kafka redelivers it, and
+   * the runtime tries again, until it applies or is skipped.
+   */
+  private stalledOn(partition: number, message: KafkaMessage, error: unknown): unknown {
+    const cause = error instanceof Error ? error.message : String(error);
+    const { ceType, eventId, tailnetId } = messageIdentity(message);
+    const stall: StalledEvent = { partition, offset: message.offset, eventType: ceType, eventId, tailnetId, error: cause };
+    const repeated = this.stall?.partition === partition && this.stall.offset === message.offset && this.stall.error === cause;
+    if (!repeated) {
+      this.logger.error(
+        { ...stall, err: error },
+        `${this.options.projection.name} cannot apply the event at partition ${partition}, offset ${message.offset}; it will retry until the event applies or is skipped (roster projection skip)`,
+      );
+    }
+    this.state = 'stalled';
+    this.stall = stall;
+    return error;
+  }
+
+  private recover(): void {
+    this.logger.info({ partition: this.stall?.partition, offset: this.stall?.offset }, `${this.options.projection.name} is past the event it was stalled on`);
+    this.stall = undefined;
+    if (this.state === 'stalled') this.state = 'running';
   }
 
   /**

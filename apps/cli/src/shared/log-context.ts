@@ -2,7 +2,8 @@ import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { topicsFor, type Topics } from '#roster/events';
-import { createKafka, createLogger, createPool, loadConfig } from '#roster/platform';
+import { migrations } from '#roster/migrations';
+import { createKafka, createLogger, createPool, loadConfig, migrate } from '#roster/platform';
 
 export type LogContext = {
   pool: pg.Pool;
@@ -20,6 +21,8 @@ export async function withLogContext<T>(work: (context: LogContext) => Promise<T
   const config = loadConfig(process.env, 8080);
   // Progress goes to the terminal; the log only says what went wrong.
   const logger = createLogger('roster-cli', config.logLevel === 'info' ? 'warn' : config.logLevel);
+  // Replays read which events to pass over (projector.skipped_events), which an older database may not have yet.
+  await (await migrate(config.databaseUrl, migrations)).destroy();
   const pool = createPool(config.databaseUrl, 6, 'roster-cli');
   const kafka = createKafka(config.kafka.brokers, `${config.kafka.clientId}-cli`, logger);
   try {
