@@ -24,6 +24,7 @@ export function applyOperation(work: WorkingResource, operation: PatchOperation,
     return;
   }
   const target = resolvePatchTarget(context.resourceType, operation.path);
+  if (target.kind === 'unmodelled') return;
   if (target.kind === 'extension') applyToExtension(work, target.schema, operation, context);
   else applyToAttribute(work, target, operation, context);
 }

@@ -104,6 +104,21 @@ describe('applyPatch: Entra ID', () => {
       expect(result.resource[ENTERPRISE]).toEqual({ employeeNumber: '701984' });
     });
 
+    it("drops an operation on a custom extension's attribute, as bodies drop them, and applies the rest", () => {
+      const custom = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+      const result = applyPatch(
+        'User',
+        jyoung,
+        patch(
+          { op: 'Replace', path: `${custom}:tag`, value: 'blue' },
+          { op: 'Add', path: `${custom.toUpperCase()}:tag`, value: 'blue' },
+          { op: 'Remove', path: `${custom}:tag` },
+          { op: 'Replace', path: 'title', value: 'Engineer' },
+        ),
+      );
+      expect(result.resource).toEqual({ ...jyoung, title: 'Engineer' });
+    });
+
     it('passes the null-update test: empty strings and nulls clear optional attributes and keep them clear', () => {
       const withTitle = applyPatch('User', jyoung, patch({ op: 'Add', path: 'title', value: 'Engineer' })).resource;
       const emptied = applyPatch(

@@ -3,7 +3,7 @@ import type { Filter } from '../filter/filter-ast.js';
 import { compileValuePredicate, type ValuePredicate } from '../filter/value-filter-predicate.js';
 import { findSubAttribute, type AttributeDefinition, type SchemaDefinition } from '../schema/attribute-definition.js';
 import { resolveAttributePath, type ResolvedAttributePath } from '../schema/attribute-path-resolver.js';
-import { findExtensionSchema, type ScimResourceType } from '../schema/resource-types.js';
+import { findExtensionSchema, RESOURCE_TYPES, type ScimResourceType } from '../schema/resource-types.js';
 import { parsePatchPath } from './patch-path.js';
 
 export interface ValueSelection {
@@ -21,8 +21,13 @@ export interface AttributeTarget {
   readonly label: string;
 }
 
-/** What one operation acts on: a whole extension (`urn:…:enterprise:2.0:User`) or an attribute. */
-export type PatchTarget = { readonly kind: 'extension'; readonly schema: SchemaDefinition } | AttributeTarget;
+/**
+ * What one operation acts on: a whole extension (`urn:…:enterprise:2.0:User`), an attribute, or an attribute of
+ * an extension Roster does not model (see isUnmodelledExtension).
+ */
+export type PatchTarget = { readonly kind: 'extension'; readonly schema: SchemaDefinition } | AttributeTarget | { readonly kind: 'unmodelled' };
+
+const EXTENSION_URN_PREFIX = 'urn:ietf:params:scim:schemas:extension:';
 
 export function resolvePatchTarget(resourceType: ScimResourceType, path: string): PatchTarget {
   const parsed = parsePatchPath(path);
@@ -30,6 +35,7 @@ export function resolvePatchTarget(resourceType: ScimResourceType, path: string)
   if (extension && !parsed.valueFilter) return { kind: 'extension', schema: extension };
   const resolved = resolveAttributePath(resourceType, parsed.attributePath);
   if (!resolved) {
+    if (isUnmodelledExtension(resourceType, parsed.attributePath)) return { kind: 'unmodelled' };
     throw ScimError.invalidPath(`"${path}" does not name an attribute of ${resourceType}: no attribute "${parsed.attributePath}".`);
   }
   if (!parsed.valueFilter) {
@@ -43,6 +49,20 @@ export function resolvePatchTarget(resourceType: ScimResourceType, path: string)
   const selection = { filter: parsed.valueFilter, matches: compileValuePredicate(parsed.valueFilter, resolved.attribute) };
   const subAttribute = parsed.subAttribute === undefined ? undefined : subAttributeOf(resolved.attribute, parsed.subAttribute, path);
   return { kind: 'attribute', resolved, label: path, selection, ...optionalSubAttribute(subAttribute) };
+}
+
+/**
+ * A path into an extension schema Roster does not model, such as an Entra admin's custom mapping
+ * (`urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:tag`). A body's attributes of such a schema
+ * are dropped, so an operation on one is dropped too: refusing it would fail every update of the user, one op per
+ * path in Entra's default dialect, and Entra quarantines an app that keeps failing. A misspelt attribute of a
+ * schema Roster does model is still refused.
+ */
+function isUnmodelledExtension(resourceType: ScimResourceType, attributePath: string): boolean {
+  const path = attributePath.toLowerCase();
+  if (!path.startsWith(EXTENSION_URN_PREFIX)) return false;
+  const { coreSchema, extensions } = RESOURCE_TYPES[resourceType];
+  return ![coreSchema, ...extensions].some(({ id }) => path === id.toLowerCase() || path.startsWith(`${id.toLowerCase()}:`));
 }
 
 /** The target of one attribute of a path-less operation's value object. */
