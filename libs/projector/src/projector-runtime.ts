@@ -69,6 +69,11 @@ export type ProjectorState = 'starting' | 'running' | 'reconnecting' | 'stalled'
 /** The event a stalled projection cannot apply, as `/readyz` reports it: where it is on the log and why it fails. */
 export type StalledEvent = { partition: number; offset: string; eventType?: string; eventId?: string; tailnetId?: string; error: string };
 
+type BatchOutcome =
+  | { kind: 'applied'; events: LoggedEvent[]; started: bigint }
+  | { kind: 'duplicate' }
+  | { kind: 'gap'; expected: bigint };
+
 function stallReason({ partition, offset, eventType, error }: StalledEvent): string {
   return `cannot apply ${eventType ?? 'the event'} at partition ${partition}, offset ${offset}: ${error}`;
 }
@@ -234,39 +239,38 @@ export class ProjectorRuntime {
     if (lingerMs > 0 && busy && isRunning()) await (this.awaitedReads ? this.awaitedReads.linger(lingerMs) : sleep(lingerMs));
   }
 
-  /** Applies the messages; if they fail together, applies them one by one, up to the one that fails alone. */
+  /**
+   * Applies the messages and acknowledges them to Kafka; if they fail to apply together, applies them one by one,
+   * up to the one that fails alone. Only applying is retried so: Kafka's errors (a rebalance) are Kafka's to handle.
+   */
   private async applyNamingFailures(payload: EachBatchPayload, messages: KafkaMessage[]): Promise<number> {
     const { partition } = payload.batch;
+    let outcome: BatchOutcome;
     try {
-      return await this.applyAndAcknowledge(payload, messages);
+      outcome = await this.applyInTransaction(payload.batch, messages);
     } catch (error) {
       if (messages.length === 1) throw this.stalledOn(partition, messages[0], error);
       let lag = -1;
       for (const message of messages) {
-        lag = await this.applyAndAcknowledge(payload, [message]).catch((failure: unknown) => {
+        const single = await this.applyInTransaction(payload.batch, [message]).catch((failure: unknown) => {
           throw this.stalledOn(partition, message, failure);
         });
+        lag = await this.acknowledge(payload, [message], single);
         if (lag < 0) break;
       }
       return lag;
     }
+    return this.acknowledge(payload, messages, outcome);
   }
 
-  /**
-   * Applies messages in one transaction with their checkpoint and acknowledges them to Kafka. Returns the
-   * partition's lag after them, or -1 when they start past the checkpoint (the consumer is sent back to it).
-   */
-  private async applyAndAcknowledge(
-    { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload,
-    messages: KafkaMessage[],
-  ): Promise<number> {
-    const { topic, partition } = batch;
+  /** Applies messages in one transaction with their checkpoint. */
+  private async applyInTransaction({ topic, partition }: EachBatchPayload['batch'], messages: KafkaMessage[]): Promise<BatchOutcome> {
     const skipped = this.skipped.get(partition);
     const started = process.hrtime.bigint();
-    const outcome = await this.inBatchTransaction(topic, partition, async (client, checkpoint) => {
+    return this.inBatchTransaction(topic, partition, async (client, checkpoint): Promise<BatchOutcome> => {
       const fresh = messages.filter((message) => BigInt(message.offset) >= checkpoint.nextOffset);
-      if (fresh.length === 0) return { kind: 'duplicate' as const };
-      if (BigInt(fresh[0].offset) > checkpoint.nextOffset) return { kind: 'gap' as const, expected: checkpoint.nextOffset };
+      if (fresh.length === 0) return { kind: 'duplicate' };
+      if (BigInt(fresh[0].offset) > checkpoint.nextOffset) return { kind: 'gap', expected: checkpoint.nextOffset };
       // Positions only grow along a partition; anything at or below the last applied one is a resent duplicate.
       const events = fresh
         .filter((message) => !skipped?.has(BigInt(message.offset)))
@@ -278,9 +282,20 @@ export class ProjectorRuntime {
         lastPosition: events.length > 0 ? events[events.length - 1].position : checkpoint.lastPosition,
         events,
       });
-      return { kind: 'applied' as const, count: events.length, events };
+      return { kind: 'applied', events, started };
     });
+  }
 
+  /**
+   * Tells Kafka the messages are done with, once applied. Returns the partition's lag after them, or -1 when they
+   * started past the checkpoint (the consumer is sent back to it).
+   */
+  private async acknowledge(
+    { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload,
+    messages: KafkaMessage[],
+    outcome: BatchOutcome,
+  ): Promise<number> {
+    const { topic, partition } = batch;
     if (outcome.kind === 'gap') {
       this.logger.warn({ partition, expected: outcome.expected.toString() }, 'batch starts past the checkpoint; seeking back');
       this.consumer?.seek({ topic, partition, offset: outcome.expected.toString() });
@@ -294,8 +309,8 @@ export class ProjectorRuntime {
     await commitOffsetsIfNecessary();
     await heartbeat();
     if (outcome.kind === 'applied') {
-      this.metrics.applied(this.options.projection.name, outcome.count, Number(process.hrtime.bigint() - started) / 1e9);
-      this.appliedSinceVacuum += outcome.count;
+      this.metrics.applied(this.options.projection.name, outcome.events.length, Number(process.hrtime.bigint() - outcome.started) / 1e9);
+      this.appliedSinceVacuum += outcome.events.length;
       void this.vacuumIfGrown();
     }
     const lag = Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
