@@ -1,6 +1,6 @@
 import { createLogger, ManualClock } from '#roster/platform';
 import { KeyExpirySweeper, NodesProjection } from '#roster/nodes';
-import { ProjectorRuntime } from '#roster/projector';
+import { NO_PROJECTOR_METRICS, ProjectorRuntime } from '#roster/projector';
 import { oktaUser, type ScimClient, type Stack } from '#roster/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startStack } from './support/stack.js';
@@ -8,7 +8,6 @@ import { eventually, startStack } from './support/stack.js';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const DAY_MS = 86_400_000;
 const SERVICES = ['scim-gateway', 'directory-projector', 'node-expiry-projector'] as const;
-const noMetrics = { applied: () => undefined, lag: () => undefined };
 const quiet = createLogger('nodes-e2e', 'warn');
 
 type Tailnet = Awaited<ReturnType<Stack['createTailnet']>>;
@@ -343,7 +342,7 @@ describe('node registry and node-key expiry: devices lose access exactly when th
     await stack.waitUntilApplied('nodes');
     const live = await nodeTables(stack, 'nodes');
     const logBefore = (await stack.readLog()).length;
-    const rebuild = new ProjectorRuntime(stack.pool, stack.kafka, quiet, noMetrics, {
+    const rebuild = new ProjectorRuntime(stack.pool, stack.kafka, quiet, NO_PROJECTOR_METRICS, {
       projection: new NodesProjection(),
       topic: stack.topics.tailnetEvents,
       schema: 'nodes_rebuild',

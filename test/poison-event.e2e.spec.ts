@@ -43,6 +43,12 @@ async function directoryReadiness(stack: Stack): Promise<ProjectionReadiness> {
   return (await fetch(`${stack.serviceUrl('directory-projector')}/readyz`)).json() as Promise<ProjectionReadiness>;
 }
 
+/** The directory projector's `roster_projector_stalled` gauge for one partition. */
+async function stalledGauge(stack: Stack, partition: number): Promise<string | undefined> {
+  const metrics = await (await fetch(`${stack.serviceUrl('directory-projector')}/metrics`)).text();
+  return new RegExp(`^roster_projector_stalled\\{[^}]*partition="${partition}"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1];
+}
+
 const projectionCheck = (readiness: ProjectionReadiness) => readiness.checks.find((check) => check.name === 'projection')?.details;
 
 describe('an event a projection cannot apply', () => {
@@ -83,6 +89,7 @@ describe('an event a projection cannot apply', () => {
     expect((await tailnet.scim.get(`/Users/${after.id}`)).status).toBe(503);
 
     const { partition, offset } = stalledOn;
+    expect(await stalledGauge(stack, partition)).toBe('1');
     const skip = (...args: string[]) => stack.cli(['projection', 'skip', ...args]);
     const wrongOffset = await skip('directory', '--partition', String(partition), '--offset', String(BigInt(offset) + 1n), '--reason', 'test');
     expect(wrongOffset).toMatchObject({ code: 2, stderr: expect.stringContaining(`is at partition ${partition}, offset ${offset}`) });
@@ -98,6 +105,7 @@ describe('an event a projection cannot apply', () => {
     await eventually(() => directoryReadiness(stack), (readiness) => readiness.ready, 30_000);
     expect((await tailnet.scim.get(`/Users/${after.id}`)).status).toBe(200);
     expect((await tailnet.scim.get(`/Users/${before.id}`)).status).toBe(200);
+    expect(await stalledGauge(stack, partition)).toBe('0');
     expect(await projected('nul.title@example.com')).toBe(false);
 
     const listed = await stack.cli(['projection', 'skipped', 'directory', '--json']);

@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '#roster/platform';
 import { DirectoryProjection } from '#roster/directory';
-import { ProjectorRuntime } from '#roster/projector';
+import { NO_PROJECTOR_METRICS, ProjectorRuntime } from '#roster/projector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oktaUser, type Stack } from '#roster/testkit';
 import { eventually, startStack } from './support/stack.js';
 
-const noMetrics = { applied: () => undefined, lag: () => undefined };
 
 /** A checksum of every row of the read model's tables, optionally leaving some users out. */
 async function tableChecksums(stack: Stack, schema: string, excludedUserIds: string[] = []) {
@@ -110,7 +109,7 @@ describe('projector: exactly once in effect across crashes, redelivery and rebui
 
   it('equals a read model rebuilt from offset 0', async () => {
     const live = await tableChecksums(stack, 'directory');
-    const rebuild = new ProjectorRuntime(stack.pool, stack.kafka, createLogger('rebuild', 'warn'), noMetrics, {
+    const rebuild = new ProjectorRuntime(stack.pool, stack.kafka, createLogger('rebuild', 'warn'), NO_PROJECTOR_METRICS, {
       projection: new DirectoryProjection(),
       topic: stack.topics.tailnetEvents,
       schema: 'directory_rebuild',

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { createKafka, createPool, inTransaction } from '#roster/platform';
 import { CHECKPOINT_TABLE_DDL, readCheckpoints } from './checkpoint-store.js';
 import type { Projection } from './projection.js';
-import { ProjectorRuntime, type ProjectorRuntimeOptions } from './projector-runtime.js';
+import { NO_PROJECTOR_METRICS, ProjectorRuntime, type ProjectorRuntimeOptions } from './projector-runtime.js';
 
 /** What a rebuild needs from a runtime, in one thread or several. */
 export interface RebuildRuntime {
@@ -117,7 +117,7 @@ export async function runProjectorWorker(createProjection: (name: string) => Pro
   const pool = createPool(data.databaseUrl, 4, `roster-projector-worker-${data.projection}`);
   const kafka = createKafka(data.brokers, data.clientId, logger);
   const { limits, ...options } = data.options;
-  const runtime = new ProjectorRuntime(pool, kafka, logger, { applied: () => undefined, lag: () => undefined }, {
+  const runtime = new ProjectorRuntime(pool, kafka, logger, NO_PROJECTOR_METRICS, {
     ...options,
     projection: createProjection(data.projection),
     limits: fromPairs(limits),

@@ -62,7 +62,12 @@ export type ProjectorRuntimeOptions = {
 export type ProjectorMetrics = {
   applied(projection: string, count: number, seconds: number): void;
   lag(projection: string, partition: number, lag: number): void;
+  /** Whether the partition is held up by an event the projection cannot apply (see `stalledOn`). */
+  stalled(projection: string, partition: number, stalled: boolean): void;
 };
+
+/** For runtimes nobody scrapes: rebuilds and replays. */
+export const NO_PROJECTOR_METRICS: ProjectorMetrics = { applied: () => undefined, lag: () => undefined, stalled: () => undefined };
 
 export type ProjectorState = 'starting' | 'running' | 'reconnecting' | 'stalled' | 'stopped';
 
@@ -303,7 +308,7 @@ export class ProjectorRuntime {
     }
     // Before the Kafka offset commit: memory is what the check API answers from, and the commit only saves a hint.
     if (outcome.kind === 'applied') this.options.projection.committed?.(outcome.events);
-    if (this.stall?.partition === partition) this.recover();
+    if (this.stall?.partition === partition) this.recover(this.stall);
     const lastOffset = messages[messages.length - 1].offset;
     resolveOffset(lastOffset);
     await commitOffsetsIfNecessary();
@@ -337,11 +342,13 @@ export class ProjectorRuntime {
     }
     this.state = 'stalled';
     this.stall = stall;
+    this.metrics.stalled(this.options.projection.name, partition, true);
     return error;
   }
 
-  private recover(): void {
-    this.logger.info({ partition: this.stall?.partition, offset: this.stall?.offset }, `${this.options.projection.name} is past the event it was stalled on`);
+  private recover(stall: StalledEvent): void {
+    this.logger.info({ partition: stall.partition, offset: stall.offset }, `${this.options.projection.name} is past the event it was stalled on`);
+    this.metrics.stalled(this.options.projection.name, stall.partition, false);
     this.stall = undefined;
     if (this.state === 'stalled') this.state = 'running';
   }

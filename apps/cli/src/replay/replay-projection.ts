@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { ParallelProjectorRuntime, ProjectorRuntime, REPLAY_PARTITIONS_CONCURRENTLY, type ProjectorRuntimeOptions, type RebuildRuntime } from '#roster/projector';
+import { NO_PROJECTOR_METRICS, ParallelProjectorRuntime, ProjectorRuntime, REPLAY_PARTITIONS_CONCURRENTLY, type ProjectorRuntimeOptions, type RebuildRuntime } from '#roster/projector';
 import type { LogContext } from '../shared/log-context.js';
 import type { CatalogueEntry } from './projection-catalogue.js';
 import { ReplayProgress } from './replay-progress.js';
@@ -43,7 +43,6 @@ export type ReplayResult = {
 export class ReplayBusyError extends Error {}
 export class ReplayRefusedError extends Error {}
 
-const noMetrics = { applied: () => undefined, lag: () => undefined };
 
 /**
  * Rebuilds one projection from the log through the projector runtime, into `<schema>_replay` beside the live
@@ -90,7 +89,7 @@ export async function replayProjection(context: ReplayContext, entry: CatalogueE
       const runtime: RebuildRuntime =
         workers > 1
           ? new ParallelProjectorRuntime(pool, new URL('./replay-worker.js', import.meta.url), workers, runtimeOptions.projection, context.connection, runtimeOptions)
-          : new ProjectorRuntime(pool, kafka, context.logger, noMetrics, runtimeOptions);
+          : new ProjectorRuntime(pool, kafka, context.logger, NO_PROJECTOR_METRICS, runtimeOptions);
       let heads = await headsOf(admin, topic);
       const progress = new ReplayProgress(entry.name, Number(sum(heads)), Number(resumedFrom));
       let result: Pick<ReplayResult, 'mode' | 'schema' | 'oldSchema' | 'tables'> | undefined;

@@ -71,6 +71,13 @@ export class RosterMetrics {
     registers: [this.registry],
   });
 
+  readonly projectorStalled = new Gauge({
+    name: 'roster_projector_stalled',
+    help: '1 while a read model cannot apply the next event of a partition (its /readyz names the event), else 0',
+    labelNames: ['projection', 'partition'] as const,
+    registers: [this.registry],
+  });
+
   /**
    * Every garbage collection's pause. prom-client's own `nodejs_gc_duration_seconds` records only the first of the
    * entries its observer is handed at a time, and V8 hands over several when collections follow each other within
@@ -126,6 +133,9 @@ export class RosterMetrics {
       },
       lag: (projection: string, partition: number, lag: number) => {
         this.projectorLag.set({ projection, partition: String(partition) }, lag);
+      },
+      stalled: (projection: string, partition: number, stalled: boolean) => {
+        this.projectorStalled.set({ projection, partition: String(partition) }, stalled ? 1 : 0);
       },
     };
   }
