@@ -49,6 +49,11 @@ describe('SCIM discovery: /ServiceProviderConfig, /ResourceTypes and /Schemas', 
           description: "Authentication with the tailnet's SCIM bearer token",
           primary: true,
         },
+        {
+          type: 'httpbasic',
+          name: 'HTTP Basic',
+          description: "Any user name, with the tailnet's SCIM token as the password (Okta's Basic Auth option)",
+        },
       ],
       meta: { resourceType: 'ServiceProviderConfig', location: `${stack.scimUrl}/ServiceProviderConfig` },
     });

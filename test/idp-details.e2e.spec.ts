@@ -138,9 +138,13 @@ describe('the rarer requests Entra ID and Okta send', () => {
     expect(misspelt.body).toMatchObject({ status: '400', scimType: 'invalidPath' });
   });
 
-  it('takes the token with or without "Bearer ", and a DELETE that declares a body type but sends none', async () => {
-    const plain = await fetch(`${tailnet.scimUrl}/Users?count=1`, { headers: { authorization: tailnet.token } });
-    expect(plain.status).toBe(200);
+  it('takes the token with or without "Bearer " or as Basic auth\'s password, and a DELETE that declares a body type but sends none', async () => {
+    const listWith = async (authorization: string) => (await fetch(`${tailnet.scimUrl}/Users?count=1`, { headers: { authorization } })).status;
+    const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
+    expect(await listWith(tailnet.token)).toBe(200);
+    expect(await listWith(basic(`okta:${tailnet.token}`))).toBe(200);
+    expect(await listWith(basic(`${tailnet.token}:`))).toBe(401);
+    expect(await listWith(basic('okta:rstr-scim-wrong'))).toBe(401);
     const id = (await okta.post('/Users', oktaUser('delete.me@example.com'))).body.id;
     const deleted = await fetch(`${tailnet.scimUrl}/Users/${id}`, {
       method: 'DELETE',

@@ -23,6 +23,11 @@ export function renderServiceProviderConfig(baseUrl: string) {
         description: "Authentication with the tailnet's SCIM bearer token",
         primary: true,
       },
+      {
+        type: 'httpbasic',
+        name: 'HTTP Basic',
+        description: "Any user name, with the tailnet's SCIM token as the password (Okta's Basic Auth option)",
+      },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
   };
