@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope, UserCreatedData } from '#roster/events';
-import { appendToOutbox } from '#roster/outbox';
+import { appendToOutbox, partitionForKey } from '#roster/outbox';
 import { inTransaction } from '#roster/platform';
 import { oktaUser, type Stack } from '#roster/testkit';
 import { eventually, startStack } from './support/stack.js';
@@ -39,6 +39,14 @@ async function recordUnappliableUser(stack: Stack, tailnet: Tailnet): Promise<Ev
   return event;
 }
 
+/** The partition of the log that holds a tailnet's events. */
+async function partitionOf(stack: Stack, tailnetId: string): Promise<number> {
+  const admin = stack.kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(stack.topics.tailnetEvents).finally(() => admin.disconnect());
+  return partitionForKey(stack.topics.tailnetEvents, tailnetId, offsets.length);
+}
+
 async function directoryReadiness(stack: Stack): Promise<ProjectionReadiness> {
   return (await fetch(`${stack.serviceUrl('directory-projector')}/readyz`)).json() as Promise<ProjectionReadiness>;
 }
@@ -66,8 +74,17 @@ describe('an event a projection cannot apply', () => {
 
   it('stalls only past the events before it, is named on /readyz, and is passed over by `roster projection skip`, replays too', async () => {
     // With the projector stopped, the three arrive in one batch: the runtime must still apply the one before.
+    await stack.waitUntilAllApplied();
     await stack.stopService('directory-projector');
     const before = (await tailnet.scim.post('/Users', oktaUser('before.poison@example.com'))).body;
+    // The next event to apply applies cleanly: a mistyped offset never skips it.
+    const partition = await partitionOf(stack, tailnet.tailnetId);
+    const { rows } = await stack.pool.query<{ next_offset: string }>(
+      'SELECT next_offset FROM directory.projector_checkpoints WHERE topic = $1 AND partition = $2',
+      [stack.topics.tailnetEvents, partition],
+    );
+    const healthy = await stack.cli(['projection', 'skip', 'directory', '--partition', String(partition), '--offset', rows[0].next_offset, '--reason', 'typo']);
+    expect(healthy).toMatchObject({ code: 2, stderr: expect.stringContaining('without error') });
     const poison = await recordUnappliableUser(stack, tailnet);
     const after = (await tailnet.scim.post('/Users', oktaUser('after.poison@example.com'))).body;
     await stack.startService('directory-projector', { waitReady: false });
@@ -88,7 +105,8 @@ describe('an event a projection cannot apply', () => {
     // A read behind the stuck event waits for it, then gives up with 503.
     expect((await tailnet.scim.get(`/Users/${after.id}`)).status).toBe(503);
 
-    const { partition, offset } = stalledOn;
+    const { offset } = stalledOn;
+    expect(stalledOn.partition).toBe(partition);
     expect(await stalledGauge(stack, partition)).toBe('1');
     const skip = (...args: string[]) => stack.cli(['projection', 'skip', ...args]);
     const wrongOffset = await skip('directory', '--partition', String(partition), '--offset', String(BigInt(offset) + 1n), '--reason', 'test');
@@ -100,7 +118,7 @@ describe('an event a projection cannot apply', () => {
 
     const skipped = await skip('directory', '--partition', String(partition), '--offset', offset, '--reason', 'NUL in title (INC-42)', '--json');
     expect(skipped.code, skipped.stderr).toBe(0);
-    expect(JSON.parse(skipped.stdout)).toMatchObject({ projection: 'directory', eventId: poison.id, releasedReadFences: 1 });
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ projection: 'directory', eventId: poison.id, releasedReadFences: 1, failure: expect.stringMatching(/0x00/) });
 
     await eventually(() => directoryReadiness(stack), (readiness) => readiness.ready, 30_000);
     expect((await tailnet.scim.get(`/Users/${after.id}`)).status).toBe(200);

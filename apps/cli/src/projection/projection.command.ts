@@ -39,6 +39,7 @@ export function registerProjectionCommand(program: Command, operator: Actor): vo
         [
           `${skipped.projection} will pass over ${skipped.eventType ?? 'the message'} ${skipped.eventId ?? ''} (tailnet ${skipped.tailnetId ?? 'unknown'}) ` +
             `at partition ${skipped.partition}, offset ${skipped.offset}, within seconds; replays will pass over it too.`,
+          `It fails with: ${skipped.failure}`,
           `Released ${skipped.releasedReadFences} waiting read${skipped.releasedReadFences === 1 ? '' : 's'}. ` +
             'The event is kept in projector.skipped_events (roster projection skipped lists them): what it should have done is not done.',
         ].join('\n'),

@@ -1,5 +1,6 @@
+import type { KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
-import { messageIdentity, type MessageIdentity } from '#roster/events';
+import { decodeEvent, messageIdentity, type MessageIdentity } from '#roster/events';
 import { inTransaction } from '#roster/platform';
 import { PROJECTION_APPLIED_CHANNEL } from '#roster/projector';
 import type { CatalogueEntry } from '../replay/projection-catalogue.js';
@@ -17,13 +18,15 @@ export type SkippedEvent = {
   eventId?: string;
   eventType?: string;
   tailnetId?: string;
+  /** Why the projection cannot apply the event, as a trial apply failed just now. */
+  failure: string;
   /** Readers that waited on the event to be applied, released now that it never will be. */
   releasedReadFences: number;
 };
 
 /**
- * Tells a projection to pass over the event it is stalled on: only that event (the partition's next to apply),
- * never one already applied, which would make a replay differ from the live copy. The message is recorded as it
+ * Tells a projection to pass over the event it is stalled on: only that event (the partition's next to apply, and
+ * one that fails to apply), never one already applied, which would make a replay differ from the live copy. The message is recorded as it
  * is on the log. The projector sees the record on its next retry, within seconds, and goes on; replays pass over
  * the same event.
  */
@@ -45,6 +48,13 @@ export async function skipEvent(context: LogContext, entry: CatalogueEntry, requ
           : `${entry.name} is at partition ${partition}, offset ${next}, not ${offset}; only the event it is stalled on can be skipped`,
       );
     }
+    const failure = await trialFailure(client, entry, message, partition);
+    if (failure === undefined) {
+      throw new CliUsageError(
+        `${entry.name} applies partition ${partition}, offset ${offset} without error; it is not an event the projection cannot apply ` +
+          '(is its projector running? its /readyz names the event it is stalled on)',
+      );
+    }
     await client.query(
       `INSERT INTO projector.skipped_events (projection, topic, partition, log_offset, event_id, event_type, tailnet_id, value, reason, operator)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
@@ -59,9 +69,28 @@ export async function skipEvent(context: LogContext, entry: CatalogueEntry, requ
       eventId: identity.eventId,
       eventType: identity.ceType,
       tailnetId: identity.tailnetId,
+      failure,
       releasedReadFences,
     };
   });
+}
+
+/**
+ * Applies the event on top of the live projection, as its projector would, and rolls it back: the error it fails
+ * with, or undefined if it applies. Only an event that fails is skipped — never, by a mistyped offset, one that
+ * the projector, if it were running, would have applied.
+ */
+async function trialFailure(client: pg.PoolClient, entry: CatalogueEntry, message: KafkaMessage, partition: number): Promise<string | undefined> {
+  await client.query('SAVEPOINT trial_apply');
+  try {
+    await client.query(`SET LOCAL search_path TO ${entry.schema}, public`);
+    await entry.create().apply(client, [decodeEvent(message, partition)], { live: true });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.query('ROLLBACK TO SAVEPOINT trial_apply');
+  }
 }
 
 /** A reader waiting for the skipped event's write would otherwise wait until it timed out, every time. */
