@@ -26,9 +26,9 @@ export type SkippedEvent = {
 
 /**
  * Tells a projection to pass over the event it is stalled on: only that event (the partition's next to apply, and
- * one that fails to apply), never one already applied, which would make a replay differ from the live copy. The message is recorded as it
- * is on the log. The projector sees the record on its next retry, within seconds, and goes on; replays pass over
- * the same event.
+ * one that fails to apply), never one already applied, which would make a replay differ from the live copy. The
+ * message is recorded as it is on the log. The projector sees the record on its next retry, within seconds, and
+ * goes on; replays pass over the same event.
  */
 export async function skipEvent(context: LogContext, entry: CatalogueEntry, request: SkipRequest): Promise<SkippedEvent> {
   const topic = context.topics.tailnetEvents;
