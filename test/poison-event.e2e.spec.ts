@@ -130,7 +130,8 @@ describe('an event a projection cannot apply', () => {
     expect(listed.code, listed.stderr).toBe(0);
     const [record] = JSON.parse(listed.stdout);
     expect(record).toMatchObject({ projection: 'directory', partition, offset, eventId: poison.id, reason: 'NUL in title (INC-42)' });
-    expect(JSON.parse(record.value)).toEqual(poison.data);
+    // The message as it was on the log: a structured CloudEvent, the event's data inside it.
+    expect(JSON.parse(record.value)).toMatchObject({ id: poison.id, type: 'dev.roster.UserCreated.v1', data: poison.data });
 
     // A rebuild from the log passes over the same event, and keeps what came after it.
     const replayed = await stack.cli(['replay', 'directory', '--json']);

@@ -10,7 +10,7 @@ export type Actor = {
 
 /**
  * One event on the log, version 1 of the envelope. Immutable once written. On Kafka it travels as a CloudEvent in
- * binary mode: the envelope fields are `ce_*` headers and `data` is the JSON message value.
+ * structured mode: one JSON value holding the envelope's fields as attributes and `data` (see cloudevents-codec).
  */
 export type EventEnvelope<TData = Record<string, unknown>> = {
   /** Unique id of this event (UUID); consumers dedupe on it. */

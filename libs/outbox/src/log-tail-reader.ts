@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import { messagePosition } from '#roster/events';
 
 const TAIL_READ_TIMEOUT_MS = 30_000;
 
 /**
- * Reads the `ce_position` header of the last message of each given partition. Used only on the relay's recovery
+ * Reads the log position (the CloudEvents `position` attribute) of the last message of each given partition. Used only on the relay's recovery
  * path, to learn which outbox rows a failed or interrupted send did in fact deliver. Returns 0n for an empty
  * partition.
  */
@@ -38,7 +39,7 @@ export async function readLastPositions(kafka: Kafka, topic: string, partitions:
           autoCommit: false,
           eachMessage: async ({ partition, message }) => {
             if (wanted.get(partition) !== message.offset) return;
-            result.set(partition, BigInt(message.headers?.ce_position?.toString() ?? '0'));
+            result.set(partition, messagePosition(message) ?? 0n);
             wanted.delete(partition);
             if (wanted.size === 0) {
               clearTimeout(timer);

@@ -100,7 +100,7 @@ async function releaseReadFences(
   { tailnetId, aggregateId, aggregateVersion }: MessageIdentity,
 ): Promise<number> {
   if (!tailnetId || !aggregateId || aggregateVersion === undefined) return 0;
-  // Compared as text: the headers of a message that cannot be applied may not hold valid UUIDs either.
+  // Compared as text: the attributes of a message that cannot be applied may not hold valid UUIDs either.
   const { rowCount } = await client.query(
     `DELETE FROM writes.read_fences WHERE projection = $1 AND tailnet_id::text = $2 AND aggregate_id::text = $3 AND version <= $4`,
     [projection, tailnetId, aggregateId, aggregateVersion],
