@@ -10,7 +10,7 @@ export function cloudEventType(type: EventType, schemaVersion: number): string {
 }
 
 /** The Kafka content type of a CloudEvent in structured mode: the whole event, attributes and data, as JSON. */
-export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
+const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
 /**
  * Encodes an event as a CloudEvents 1.0 Kafka message in structured content mode: one JSON value holding the
