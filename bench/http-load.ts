@@ -34,23 +34,35 @@ export class LoadClient {
     }
   }
 
+  /**
+   * Opens `connections` connections, one request each, untimed: an IdP keeps its connections alive, so the figures
+   * should not include the first request on a new connection.
+   */
+  async connect(connections: number, spec: BenchRequest): Promise<void> {
+    await Promise.all(Array.from({ length: connections }, () => this.send(spec)));
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
 }
 
+/** Where a run sends its requests: new connections to a base URL, or a client whose connections are already open. */
+export type LoadTarget = { baseUrl: string } | { client: LoadClient };
+
 /**
  * Sends `total` requests with `concurrency` in flight over keep-alive connections and records each latency in an
  * HDR histogram (microsecond resolution). `check` decides what counts as success.
  */
-export async function runLoad(options: {
-  baseUrl: string;
-  concurrency: number;
-  total: number;
-  request: (index: number) => BenchRequest;
-  check: (status: number, body: string) => boolean;
-}): Promise<LoadResult> {
-  const client = new LoadClient(options.baseUrl, options.concurrency);
+export async function runLoad(
+  options: LoadTarget & {
+    concurrency: number;
+    total: number;
+    request: (index: number) => BenchRequest;
+    check: (status: number, body: string) => boolean;
+  },
+): Promise<LoadResult> {
+  const client = 'client' in options ? options.client : new LoadClient(options.baseUrl, options.concurrency);
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
   let next = 0;
   let errors = 0;
@@ -66,7 +78,7 @@ export async function runLoad(options: {
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await client.close();
+  if (!('client' in options)) await client.close();
   return {
     count: options.total,
     errors,
