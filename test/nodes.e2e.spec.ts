@@ -140,6 +140,8 @@ describe('node registry and node-key expiry: devices lose access exactly when th
       fetch(`${stack.gatewayUrl}/api/v2/tailnet/${tailnet.tailnetId}${path}`, { ...init, headers: { authorization: `Bearer ${tailnet.adminApiKey}`, ...init.headers } });
     const notJson = await admin('/devices', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect([notJson.status, await notJson.json()]).toEqual([400, { message: 'the request body is not valid JSON' }]);
+    const deep = await admin('/devices', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"hostname":${'['.repeat(10_000)}${']'.repeat(10_000)}}` });
+    expect([deep.status, await deep.json()]).toEqual([400, { message: 'the request body nests objects and arrays more than 32 levels deep' }]);
     const longId = await admin(`/devices/${'x'.repeat(3_000)}`);
     expect([longId.status, await longId.json()]).toEqual([414, { message: 'a path segment is longer than any id' }]);
     const nulUser = await admin('/devices?user=%00');

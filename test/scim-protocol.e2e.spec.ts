@@ -52,6 +52,23 @@ describe('SCIM protocol edges: media types, limits, mutability, null updates, te
     expect(read.body.meta.version).toBe('W/"1"');
   });
 
+  it('refuses a body nested more than 32 levels deep with 400 invalidSyntax, and applies none of it', async () => {
+    // Ten thousand nested arrays in a PATCH value once exhausted the stack and answered 500.
+    const user = (await client.post('/Users', oktaUser('deep.body@example.com'))).body;
+    const abyss = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const refused = [
+      await client.request('PATCH', `/Users/${user.id}`, `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"add","path":"emails","value":${abyss}}]}`),
+      await client.request('PATCH', `/Users/${user.id}`, `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"replace","path":"title","value":"new"},{"op":"replace","path":"name","value":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}]}`),
+      await client.request('PUT', `/Users/${user.id}`, JSON.stringify(oktaUser('deep.body@example.com', { name: { givenName: 'x' } })).replace('"x"', abyss)),
+      await client.post('/Groups', `{"schemas":["${GROUP}"],"displayName":"Deep","members":${abyss}}`),
+    ];
+    for (const response of refused) {
+      expect(response.body).toMatchObject({ schemas: [ERROR], status: '400', scimType: 'invalidSyntax', detail: expect.stringMatching(/more than 32 levels deep/) });
+    }
+    expect((await client.get(`/Users/${user.id}`)).body.meta.version).toBe('W/"1"');
+    expect((await client.get(`/Groups?filter=${encodeURIComponent('displayName eq "Deep"')}`)).body.totalResults).toBe(0);
+  });
+
   it('answers paths it cannot route, and SCIM parameters given twice, in the SCIM error schema', async () => {
     expect((await client.get('/Users/%zz')).body).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
     expect((await client.get(`/Users/${'x'.repeat(3_000)}`)).body).toMatchObject({ status: '414', schemas: [ERROR] });

@@ -4,11 +4,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate, NestPinoLogger, RosterMetrics, yieldCpu } from '#roster/platform';
 import { GatewayModule } from './gateway.module.js';
-import { allowingEmptyBodies } from './http/bodiless-requests.js';
+import { jsonBodyParser } from './http/json-body-parser.js';
 import { policyAwareJsonParser, registerPolicyTextParsers } from './http/policy-body-parsers.js';
 import { observeRequests } from './http/request-observability.js';
 import { answerRoutingError } from './http/routing-errors.js';
-import { refuseNulInUrls, refusingUnstorableText } from './http/unstorable-text.js';
+import { refuseNulInUrls } from './http/unstorable-text.js';
 
 const SCIM_JSON = /^application\/scim\+json/;
 
@@ -23,11 +23,7 @@ async function bootstrap() {
   const adapter = new FastifyAdapter({ bodyLimit: config.scimMaxBodyBytes, trustProxy: true, frameworkErrors: answerRoutingError });
   const fastify = adapter.getInstance();
   // SCIM clients send application/scim+json; parse it exactly like application/json.
-  fastify.addContentTypeParser(
-    SCIM_JSON,
-    { parseAs: 'string' },
-    allowingEmptyBodies(refusingUnstorableText(fastify.getDefaultJsonParser('ignore', 'ignore'))),
-  );
+  fastify.addContentTypeParser(SCIM_JSON, { parseAs: 'string' }, jsonBodyParser(fastify));
   // Policy files are raw text on the policy routes, whichever of application/json, application/hujson or text/plain.
   adapter.useBodyParser('application/json', false, { bodyLimit: config.scimMaxBodyBytes }, policyAwareJsonParser(fastify));
   registerPolicyTextParsers(fastify);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { allowingEmptyBodies } from './bodiless-requests.js';
-import { assertStorableText, refusingUnstorableText, type BodyParser } from './unstorable-text.js';
+import { jsonBodyParser } from './json-body-parser.js';
+import { assertStorableText, type BodyParser } from './unstorable-text.js';
 
 /** The admin API routes whose body is a policy file, kept as text: HuJSON comments and formatting are the policy. */
 const POLICY_ROUTE = /^\/api\/v2\/tailnet\/[^/?]+\/acl(?:\/validate)?\/?(?:\?|$)/;
@@ -14,7 +14,7 @@ const POLICY_ROUTE = /^\/api\/v2\/tailnet\/[^/?]+\/acl(?:\/validate)?\/?(?:\?|$)
  * given to `FastifyAdapter.useBodyParser`, which is where main.ts puts this one.
  */
 export function policyAwareJsonParser(fastify: FastifyInstance): BodyParser {
-  const json = allowingEmptyBodies(refusingUnstorableText(fastify.getDefaultJsonParser('ignore', 'ignore')));
+  const json = jsonBodyParser(fastify);
   return (request, body, done) => (isPolicyRoute(request.url) ? raw(request, body, done) : json(request, body.toString(), done));
 }
 

@@ -12,6 +12,7 @@ import {
 import { ScimError } from '#roster/scim';
 import { ReadModelBehindError, VersionConflictError } from '#roster/write-model';
 import { LOGGER } from '../gateway.tokens.js';
+import { TooDeeplyNestedError } from '../http/nesting-depth.js';
 import { UnstorableTextError } from '../http/unstorable-text.js';
 import { ScimUnauthorizedError } from './scim-auth.guard.js';
 import type { ScimRequest } from './scim-principal.js';
@@ -57,6 +58,7 @@ export function toScimError(error: unknown): Mapped | undefined {
     message?: string;
   };
   if (fastifyError instanceof UnstorableTextError) return { status: 400, detail: fastifyError.message, scimType: 'invalidValue' };
+  if (fastifyError instanceof TooDeeplyNestedError) return { status: 400, detail: fastifyError.message, scimType: 'invalidSyntax' };
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, detail: 'request body too large' };
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { status: 415, detail: 'send application/scim+json or application/json' };
