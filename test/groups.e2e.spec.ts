@@ -51,6 +51,9 @@ describe('groups and memberships, as Entra ID and Okta push them', () => {
     expect(withoutMembers.body.members).toBeUndefined();
     expect(await memberIds(entra, id)).toEqual([users.alice, users.bob].sort());
     expect((await entra.get(`/Groups/${id}`)).body.members).toContainEqual(expect.objectContaining({ value: users.alice, display: 'alice@example.com' }));
+    // Every member sub-attribute the schema lists is filterable; display (the member's userName) once answered 500.
+    const byMemberDisplay = await entra.get(`/Groups?excludedAttributes=members&filter=${encodeURIComponent('members[display eq "ALICE@example.com"]')}`);
+    expect(byMemberDisplay.body).toMatchObject({ totalResults: 1, Resources: [{ id }] });
 
     expect((await entra.request('PATCH', `/Groups/${id}`, patch({ op: 'Remove', path: 'members', value: [{ value: users.alice }] }))).status).toBe(204);
     expect(await memberIds(entra, id)).toEqual([users.bob]);

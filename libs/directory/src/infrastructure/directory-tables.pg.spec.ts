@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileFilter, DIRECTORY_GROUP_FILTER_MAPPING, DIRECTORY_USER_FILTER_MAPPING, parseFilter, type FilterMapping } from '#roster/scim';
+import { compileFilter, DIRECTORY_GROUP_FILTER_MAPPING, DIRECTORY_USER_FILTER_MAPPING, parseFilter, sortExpression, type ColumnSpec, type FilterMapping } from '#roster/scim';
 import { migratedDatabase, type MigratedDatabase } from '#roster/testkit';
 
 // The directory tables as Roster's migrations leave them, in a throwaway database on the real PostgreSQL.
@@ -82,4 +82,45 @@ describe('the directory tables index what the filter mappings say they do', () =
     expect(plan).toMatch(/Filter: .*title/);
     expect(indexConditions(plan).some((line) => line.includes('title'))).toBe(false);
   });
+});
+
+/** Every path a mapping names, a sub-attribute's both as `attr.sub` and inside a value path, with its column. */
+function everyMappedPath(mapping: FilterMapping): { filterPaths: string[]; column: ColumnSpec; sortable: string }[] {
+  return Object.entries(mapping.attributes).flatMap(([path, attribute]) =>
+    attribute.kind === 'column'
+      ? [{ filterPaths: [path], column: attribute as ColumnSpec, sortable: path }]
+      : Object.entries(attribute.subAttributes).map(([name, column]) => ({ filterPaths: [`${path}.${name}`, `${path}[${name} pr]`], column, sortable: `${path}.${name}` })),
+  );
+}
+
+const SAMPLE_VALUES: Record<ColumnSpec['type'], string> = {
+  string: '"Value"',
+  boolean: 'true',
+  dateTime: '"2020-01-01T00:00:00Z"',
+  integer: '1',
+  decimal: '1.5',
+  uuid: `"${randomUUID()}"`,
+};
+
+describe('every attribute the filter mappings name is a column PostgreSQL has', () => {
+  const cases = [
+    { resource: 'users', from: 'directory.users u', mapping: DIRECTORY_USER_FILTER_MAPPING },
+    { resource: 'groups', from: 'directory.groups g', mapping: DIRECTORY_GROUP_FILTER_MAPPING },
+  ];
+  for (const { resource, from, mapping } of cases) {
+    const alias = from.split(' ')[1];
+    it.each(everyMappedPath(mapping))(`${resource}: $sortable filters and sorts`, async ({ filterPaths, column, sortable }) => {
+      const filters = filterPaths.flatMap((path) => (path.includes('[') ? [path] : [`${path} pr`, `${path} eq ${SAMPLE_VALUES[column.type]}`]));
+      for (const filter of filters) {
+        const where = compileFilter(parseFilter(filter), mapping, 2);
+        await expect(client.query(`SELECT count(*) FROM ${from} WHERE ${alias}.tailnet_id = $1 AND (${where.sql})`, [randomUUID(), ...where.params]), filter).resolves.toBeDefined();
+      }
+      if (column.type === 'string') {
+        const where = compileFilter(parseFilter(`${filterPaths[0]} co "Val"`), mapping, 2);
+        await expect(client.query(`SELECT count(*) FROM ${from} WHERE ${alias}.tailnet_id = $1 AND (${where.sql})`, [randomUUID(), ...where.params])).resolves.toBeDefined();
+      }
+      const order = sortExpression(sortable, mapping);
+      await expect(client.query(`SELECT ${alias}.id FROM ${from} WHERE ${alias}.tailnet_id = $1 ORDER BY ${order} LIMIT 1`, [randomUUID()]), sortable).resolves.toBeDefined();
+    });
+  }
 });

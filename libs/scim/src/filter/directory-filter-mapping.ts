@@ -55,6 +55,8 @@ export const DIRECTORY_USER_FILTER_MAPPING: FilterMapping = {
   },
 };
 
+const MEMBER_USER_NAME = '(SELECT mu.user_name FROM directory.users mu WHERE mu.tailnet_id = m.tailnet_id AND mu.id = m.user_id)';
+
 /** Groups in the directory read model: `directory.groups g`, members in `directory.group_members m`. */
 export const DIRECTORY_GROUP_FILTER_MAPPING: FilterMapping = {
   resourceType: 'Group',
@@ -70,7 +72,8 @@ export const DIRECTORY_GROUP_FILTER_MAPPING: FilterMapping = {
       correlate: 'm.tailnet_id = g.tailnet_id AND m.group_id = g.id',
       subAttributes: {
         value: { sql: 'm.user_id', type: 'uuid', caseExact: true, indexed: true },
-        display: { sql: 'm.display', type: 'string', caseExact: false },
+        // A member's display is its user's userName, which the member row does not hold.
+        display: { sql: MEMBER_USER_NAME, type: 'string', caseExact: false },
       },
       defaultSubAttribute: 'value',
     },

@@ -29,7 +29,7 @@ const SCHEMA = `
   CREATE TABLE directory.groups (
     tailnet_id uuid NOT NULL, id uuid NOT NULL, display_name text NOT NULL, external_id text,
     created_at timestamptz NOT NULL, last_modified timestamptz NOT NULL, version integer NOT NULL);
-  CREATE TABLE directory.group_members (tailnet_id uuid NOT NULL, group_id uuid NOT NULL, user_id uuid NOT NULL, display text);
+  CREATE TABLE directory.group_members (tailnet_id uuid NOT NULL, group_id uuid NOT NULL, user_id uuid NOT NULL);
   CREATE INDEX users_user_name_lower ON directory.users (tailnet_id, lower(user_name));
 `;
 
@@ -82,7 +82,7 @@ async function insertFixtures(): Promise<void> {
     `INSERT INTO directory.groups VALUES ($1, $2, 'Sales Team', 'ext-1', now(), now(), 1), ($1, $3, 'Engineering', NULL, now(), now(), 1)`,
     [TAILNET, group, randomUUID()],
   );
-  await client.query(`INSERT INTO directory.group_members VALUES ($1, $2, $3, 'alice')`, [TAILNET, group, ALICE]);
+  await client.query(`INSERT INTO directory.group_members VALUES ($1, $2, $3)`, [TAILNET, group, ALICE]);
 }
 
 /** Matching user names in code-unit order, so results do not depend on the database's collation. */
@@ -144,9 +144,11 @@ describe('compiled filters on PostgreSQL', () => {
     expect(await userNames(`${ENTERPRISE}:employeeNumber eq 701984`)).toEqual(['Alice@Example.com']);
   });
 
-  it('filters groups by name and by member', async () => {
+  it('filters groups by name, by member and by a member\'s display (its userName)', async () => {
     expect(await groupNames('displayName eq "sales team"')).toEqual(['Sales Team']);
     expect(await groupNames(`members[value eq "${ALICE}"]`)).toEqual(['Sales Team']);
+    // A member's display is its user's userName, compared as userName is: ignoring case.
+    expect(await groupNames('members.display eq "alice@example.com"')).toEqual(['Sales Team']);
     expect(await groupNames('members eq "not-a-uuid" or externalId pr')).toEqual(['Sales Team']);
     expect(await groupNames('not (members pr)')).toEqual(['Engineering']);
   });

@@ -22,9 +22,10 @@ describe('sortExpression', () => {
       '(SELECT lower(e.value) FROM directory.user_emails e WHERE (e.tailnet_id = u.tailnet_id AND e.user_id = u.id) ' +
         'ORDER BY e."primary" DESC NULLS LAST, lower(e.value) LIMIT 1)',
     );
+    const memberUserName = '(SELECT mu.user_name FROM directory.users mu WHERE mu.tailnet_id = m.tailnet_id AND mu.id = m.user_id)';
     expect(sortExpression('members.display', DIRECTORY_GROUP_FILTER_MAPPING)).toBe(
-      '(SELECT lower(m.display) FROM directory.group_members m WHERE (m.tailnet_id = g.tailnet_id AND m.group_id = g.id) ' +
-        'ORDER BY lower(m.display) LIMIT 1)',
+      `(SELECT lower(${memberUserName}) FROM directory.group_members m WHERE (m.tailnet_id = g.tailnet_id AND m.group_id = g.id) ` +
+        `ORDER BY lower(${memberUserName}) LIMIT 1)`,
     );
   });
 
