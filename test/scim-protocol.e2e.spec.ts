@@ -69,6 +69,15 @@ describe('SCIM protocol edges: media types, limits, mutability, null updates, te
     expect((await client.get(`/Groups?filter=${encodeURIComponent('displayName eq "Deep"')}`)).body.totalResults).toBe(0);
   });
 
+  it('answers a URL too long for Node (over 16 KB with the headers) in the error form of its API', async () => {
+    const longFilter = await client.filterUsers(`userName eq "${'x'.repeat(20_000)}@example.com"`);
+    expect(longFilter.status).toBe(431);
+    expect(longFilter.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+    expect(longFilter.body).toMatchObject({ schemas: [ERROR], status: '431', detail: expect.stringMatching(/exceed 16 KB/) });
+    const admin = await fetch(`${stack.gatewayUrl}/api/v2/tailnet/-/devices?user=${'x'.repeat(20_000)}`);
+    expect([admin.status, await admin.json()]).toEqual([431, { message: expect.stringMatching(/exceed 16 KB/) }]);
+  });
+
   it('answers paths it cannot route, and SCIM parameters given twice, in the SCIM error schema', async () => {
     expect((await client.get('/Users/%zz')).body).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
     expect((await client.get(`/Users/${'x'.repeat(3_000)}`)).body).toMatchObject({ status: '414', schemas: [ERROR] });

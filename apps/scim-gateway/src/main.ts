@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { migrations } from '#roster/migrations';
 import { createLogger, loadConfig, migrate, NestPinoLogger, RosterMetrics, yieldCpu } from '#roster/platform';
 import { GatewayModule } from './gateway.module.js';
+import { answerClientError } from './http/client-errors.js';
 import { jsonBodyParser } from './http/json-body-parser.js';
 import { policyAwareJsonParser, registerPolicyTextParsers } from './http/policy-body-parsers.js';
 import { observeRequests } from './http/request-observability.js';
@@ -20,7 +21,12 @@ async function bootstrap() {
   const metrics = new RosterMetrics('scim-gateway');
   await (await migrate(config.databaseUrl, migrations)).destroy();
 
-  const adapter = new FastifyAdapter({ bodyLimit: config.scimMaxBodyBytes, trustProxy: true, frameworkErrors: answerRoutingError });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.scimMaxBodyBytes,
+    trustProxy: true,
+    frameworkErrors: answerRoutingError,
+    clientErrorHandler: answerClientError,
+  });
   const fastify = adapter.getInstance();
   // SCIM clients send application/scim+json; parse it exactly like application/json.
   fastify.addContentTypeParser(SCIM_JSON, { parseAs: 'string' }, jsonBodyParser(fastify));
