@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 
 /** Far more than any SCIM resource or PATCH needs (a manager inside a PATCH value is six levels down). */
-export const MAX_BODY_NESTING = 32;
+const MAX_BODY_NESTING = 32;
 
 /**
  * A body whose objects and arrays nest deeper than MAX_BODY_NESTING. Every walk of a parsed value (normalising it,

@@ -88,7 +88,7 @@ describe('the directory tables index what the filter mappings say they do', () =
 function everyMappedPath(mapping: FilterMapping): { filterPaths: string[]; column: ColumnSpec; sortable: string }[] {
   return Object.entries(mapping.attributes).flatMap(([path, attribute]) =>
     attribute.kind === 'column'
-      ? [{ filterPaths: [path], column: attribute as ColumnSpec, sortable: path }]
+      ? [{ filterPaths: [path], column: attribute, sortable: path }]
       : Object.entries(attribute.subAttributes).map(([name, column]) => ({ filterPaths: [`${path}.${name}`, `${path}[${name} pr]`], column, sortable: `${path}.${name}` })),
   );
 }
@@ -110,14 +110,13 @@ describe('every attribute the filter mappings name is a column PostgreSQL has', 
   for (const { resource, from, mapping } of cases) {
     const alias = from.split(' ')[1];
     it.each(everyMappedPath(mapping))(`${resource}: $sortable filters and sorts`, async ({ filterPaths, column, sortable }) => {
-      const filters = filterPaths.flatMap((path) => (path.includes('[') ? [path] : [`${path} pr`, `${path} eq ${SAMPLE_VALUES[column.type]}`]));
+      const filters = [
+        ...filterPaths.flatMap((path) => (path.includes('[') ? [path] : [`${path} pr`, `${path} eq ${SAMPLE_VALUES[column.type]}`])),
+        ...(column.type === 'string' ? [`${filterPaths[0]} co "Val"`] : []),
+      ];
       for (const filter of filters) {
         const where = compileFilter(parseFilter(filter), mapping, 2);
         await expect(client.query(`SELECT count(*) FROM ${from} WHERE ${alias}.tailnet_id = $1 AND (${where.sql})`, [randomUUID(), ...where.params]), filter).resolves.toBeDefined();
-      }
-      if (column.type === 'string') {
-        const where = compileFilter(parseFilter(`${filterPaths[0]} co "Val"`), mapping, 2);
-        await expect(client.query(`SELECT count(*) FROM ${from} WHERE ${alias}.tailnet_id = $1 AND (${where.sql})`, [randomUUID(), ...where.params])).resolves.toBeDefined();
       }
       const order = sortExpression(sortable, mapping);
       await expect(client.query(`SELECT ${alias}.id FROM ${from} WHERE ${alias}.tailnet_id = $1 ORDER BY ${order} LIMIT 1`, [randomUUID()]), sortable).resolves.toBeDefined();
