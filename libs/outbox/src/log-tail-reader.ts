@@ -5,9 +5,9 @@ import { messagePosition } from '#roster/events';
 const TAIL_READ_TIMEOUT_MS = 30_000;
 
 /**
- * Reads the log position (the CloudEvents `position` attribute) of the last message of each given partition. Used only on the relay's recovery
- * path, to learn which outbox rows a failed or interrupted send did in fact deliver. Returns 0n for an empty
- * partition.
+ * Reads the log position (the CloudEvents `position` attribute) of the last message of each given partition. Used
+ * only on the relay's recovery path, to learn which outbox rows a failed or interrupted send did in fact deliver.
+ * Returns 0n for an empty partition.
  */
 export async function readLastPositions(kafka: Kafka, topic: string, partitions: number[]): Promise<Map<number, bigint>> {
   const result = new Map<number, bigint>();

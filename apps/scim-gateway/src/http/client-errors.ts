@@ -1,7 +1,6 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { isAdminApiPath } from '../admin/admin-request.js';
-import { SCIM_CONTENT_TYPE, scimErrorBody } from '../scim/scim-media.js';
+import { edgeErrorBody } from './edge-error-body.js';
 
 type ClientError = Error & { code?: string };
 
@@ -15,10 +14,7 @@ const REQUEST_LINE = /^[A-Z]+ (\S+)/;
 export function answerClientError(error: ClientError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, detail } = clientErrorOf(error);
-  const path = requestPathOf(error);
-  const [contentType, body] = isAdminApiPath(path)
-    ? ['application/json; charset=utf-8', JSON.stringify({ message: detail })]
-    : [SCIM_CONTENT_TYPE, JSON.stringify(scimErrorBody(status, detail))];
+  const { contentType, body } = edgeErrorBody(requestPathOf(error), status, detail);
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: ${contentType}\r\nConnection: close\r\n\r\n${body}`);
   }
